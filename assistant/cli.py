@@ -1,0 +1,99 @@
+"""`council`: index, search, ask, chat, eval. Each subcommand is a thin shell over
+the same functions the web chat and the evals call."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from index.config import Config
+
+
+def _progress_bar(description: str):
+    from tqdm import tqdm
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc=description, unit="chunk", file=sys.stderr, disable=total < 8)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+    return update
+
+
+def cmd_index(args, config: Config) -> int:
+    from index.retrieve import Retriever
+    from index.store import EmbedderMismatch
+    from index.sync import sync
+    try:
+        retriever = Retriever(config, rebuild=args.rebuild)
+    except EmbedderMismatch as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    paths = [Path(p) for p in args.paths] or [config.corpus_dir]
+    summary = sync(retriever, paths, progress=_progress_bar("embedding"))
+    if args.json:
+        print(json.dumps(summary.to_json(), ensure_ascii=False))
+    else:
+        print(f"{summary.documents} documents, {summary.paragraphs} paragraphs: {summary.added} added, "
+              f"{summary.updated} updated, {summary.removed} removed, {summary.unchanged} unchanged; "
+              f"{summary.embedded} chunks embedded in {summary.seconds:.1f} s")
+        for error in summary.errors:
+            print(f"error: {error['path']}: {error['error']}", file=sys.stderr)
+    return 1 if summary.errors else 0
+
+
+def cmd_search(args, config: Config) -> int:
+    from index.retrieve import Filters, Retriever
+    retriever = Retriever(config)
+    hits = retriever.search(args.query, k=args.k, filters=Filters(args.document, args.language, args.year))
+    if args.json:
+        print(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=1))
+        return 0
+    for n, hit in enumerate(hits, 1):
+        label = f" (printed {hit.label})" if hit.label and hit.label != hit.paragraph else ""
+        print(f"[{n}] {hit.document} ¶{hit.paragraph}{label} [{hit.language}] score {hit.score:.4f} "
+              f"dense #{hit.dense_rank} lexical #{hit.lexical_rank}")
+        print(f"    {hit.title}")
+        print("    " + hit.text.replace("\n", "\n    "))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="council", description=__doc__)
+    parser.add_argument("--data-dir", help="where the index lives (env COUNCIL_DATA_DIR)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="index documents incrementally (default: docs_corpus/)")
+    p.add_argument("paths", nargs="*")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
+    p.set_defaults(run=cmd_index)
+
+    p = sub.add_parser("search", help="ranked paragraphs for a query")
+    p.add_argument("query")
+    _add_retrieval_options(p)
+    p.set_defaults(run=cmd_search)
+    return parser
+
+
+def _add_retrieval_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--document", default="", help="only this document id")
+    p.add_argument("--language", default="", help="only documents in this language (ar, en, ...)")
+    p.add_argument("--year", default="", help="only documents of this year")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    config = Config.from_env(data_dir=Path(args.data_dir) if args.data_dir else None)
+    return args.run(args, config)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
