@@ -63,6 +63,39 @@ def cmd_search(args, config: Config) -> int:
     return 0
 
 
+def cmd_ask(args, config: Config) -> int:
+    from assistant.answer import Assistant
+    from index.retrieve import Filters
+    assistant = Assistant(config)
+    filters = Filters(args.document, args.language, args.year)
+    if args.jsonl:
+        # One process for the whole batch: the model and index load once.
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            answer = assistant.ask(item["question"], k=args.k, filters=filters)
+            print(json.dumps({"id": item.get("id"), **answer.to_json()}, ensure_ascii=False), flush=True)
+        return 0
+    if not args.question:
+        print("error: give a QUESTION, or --jsonl to read questions from standard input", file=sys.stderr)
+        return 2
+    answer = assistant.ask(args.question, k=args.k, filters=filters)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
+        return 0
+    print(answer.text)
+    for citation in answer.citations:
+        hit = citation.hit
+        print(f"\n[{citation.n}] {hit.title or hit.document}, paragraph {hit.paragraph}"
+              f"{f' (printed {hit.label})' if hit.label != hit.paragraph else ''}, {hit.language}, {hit.date}")
+        print("    " + hit.text.replace("\n", "\n    "))
+    if answer.abstained and answer.retrieved:
+        for hit in answer.retrieved[:3]:
+            print(f"\n- {hit.document} ¶{hit.paragraph}: {hit.text[:200]}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="council", description=__doc__)
     parser.add_argument("--data-dir", help="where the index lives (env COUNCIL_DATA_DIR)")
@@ -78,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     _add_retrieval_options(p)
     p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("ask", help="answer a question with cited paragraphs")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--jsonl", action="store_true", help='read {"id","question"} lines on stdin, write one result line each')
+    _add_retrieval_options(p)
+    p.set_defaults(run=cmd_ask)
     return parser
 
 

@@ -1,0 +1,83 @@
+"""Generative answers through llama-index LLM integrations, with every [n] checked.
+
+COUNCIL_LLM=openai talks to any OpenAI-compatible endpoint (llama.cpp server,
+vLLM, LM Studio) at COUNCIL_LLM_URL; COUNCIL_LLM=ollama to an Ollama server.
+Install the integrations with `pip install -e .[llm]`.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from assistant.cite import MARKER
+from assistant.model import Answer, Citation
+from assistant.phrases import phrase
+from index.config import Config
+from index.model import Hit
+from index.sentences import split_sentences
+
+NO_ANSWER = "NO_ANSWER"
+PROMPT = """You answer questions about ITU Council documents using ONLY the numbered paragraphs below.
+Answer in {language_name}, in one to three short sentences. End every sentence with the number of the
+paragraph that supports it, like [1] or [2]. If the paragraphs do not answer the question, reply
+exactly {no_answer}.
+
+{paragraphs}
+
+Question: {question}
+Answer:"""
+
+
+def load_llm(config: Config):
+    if config.llm == "openai":
+        from llama_index.llms.openai_like import OpenAILike
+        return OpenAILike(model=config.llm_model or "local", api_base=config.llm_url or "http://127.0.0.1:8080/v1",
+                          api_key=config.llm_api_key or "none", is_chat_model=True, timeout=120)
+    if config.llm == "ollama":
+        from llama_index.llms.ollama import Ollama
+        return Ollama(model=config.llm_model or "llama3.1", base_url=config.llm_url or "http://127.0.0.1:11434",
+                      request_timeout=120)
+    raise ValueError(f"unknown COUNCIL_LLM {config.llm!r}: use 'openai' or 'ollama'")
+
+
+def build_prompt(question: str, hits: list[Hit], language: str) -> str:
+    paragraphs = "\n\n".join(f"[{n}] ({hit.document}, paragraph {hit.paragraph})\n{hit.text}"
+                             for n, hit in enumerate(hits, 1))
+    return PROMPT.format(language_name="Arabic" if language == "ar" else "English", no_answer=NO_ANSWER,
+                         paragraphs=paragraphs, question=question)
+
+
+def answer_with_llm(answer: Answer, llm, supports: Callable[[str, Hit], str]) -> None:
+    output = llm.complete(build_prompt(answer.question, answer.retrieved, answer.language)).text
+    check_citations(answer, output, supports)
+
+
+def check_citations(answer: Answer, output: str, supports: Callable[[str, Hit], str]) -> None:
+    """Keep a marker only where its paragraph supports the sentence; renumber the kept
+    ones 1..m in order of appearance; flag sentences left with no support."""
+    if NO_ANSWER in output or not output.strip():
+        answer.text, answer.abstained = phrase("abstain", answer.language), True
+        return
+    numbers: dict[int, int] = {}
+    lines = []
+    for sentence in split_sentences(output):
+        claim = MARKER.sub("", sentence).strip()
+        kept = []
+        for marker in dict.fromkeys(int(m) for m in MARKER.findall(sentence)):
+            if not 1 <= marker <= len(answer.retrieved):
+                continue
+            hit = answer.retrieved[marker - 1]
+            quote = supports(claim, hit)
+            if not quote:
+                continue
+            if marker not in numbers:
+                numbers[marker] = len(numbers) + 1
+                answer.citations.append(Citation(numbers[marker], hit, quote))
+            kept.append(numbers[marker])
+        if kept:
+            lines.append(claim + " " + "".join(f"[{n}]" for n in kept))
+        elif claim:
+            answer.unsupported.append(claim)
+            lines.append(f"{claim} ⚠ ({phrase('unsupported', answer.language)})")
+    answer.text = "\n".join(lines)
+    answer.abstained = not answer.citations
