@@ -11,8 +11,8 @@ from index.model import Hit
 from index.retrieve import Retriever
 
 # Calibrated on evals/calibration/abstention.jsonl (see evals/calibrate_abstention.py).
-SAME_SCRIPT_FLOOR = 0.80     # best sentence cosine when question and paragraph share a script
-CROSS_SCRIPT_FLOOR = 0.77    # an English question against Arabic text scores lower throughout
+SAME_SCRIPT_FLOOR = 0.82     # best sentence cosine when question and paragraph share a script
+CROSS_SCRIPT_FLOOR = 0.79    # an English question against Arabic text scores lower throughout
 
 
 def missing_identifiers(question: str, retriever: Retriever) -> list[str]:

@@ -18,8 +18,10 @@ _ARABIC_LETTER = re.compile("[\u0600-\u06FF]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
 # Identifiers keep their inner punctuation: 76/307, C23/INF/9, LDC5, 1(Rev.1).
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[/.\-][A-Za-z0-9]+)*|[\u0621-\u064A\u0660-\u0669]+")
-_IDENTIFIER = re.compile(r"\b(?:[A-Z][A-Za-z]*\d+(?:/[A-Z0-9]+)*(?:\([A-Za-z.\d]+\))?"
-                         r"|\d+/\d+(?:/\d+)?|[A-Z]{2,}[A-Za-z0-9-]*(?:/[A-Z0-9]+)+|[A-Z]{3,}\d*)\b")
+# Codes with a digit match in any case (csw67 = CSW67); bare acronyms only in capitals.
+_CODE = re.compile(r"\b(?:[A-Z]+\d+[A-Z0-9]*(?:/[A-Z0-9]+)*(?:\(Rev\.\d+\))?|\d+/\d+(?:/\d+)?"
+                   r"|[A-Z]+\d*/[A-Z]+/\d+(?:\(Rev\.\d+\))?)(?![\w/])", re.I)
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 
 # Short function words; stemming handles the rest. NLTK's Arabic list would
 # drop content words such as "بين" that questions hinge on.
@@ -74,4 +76,7 @@ def tokens(text: str) -> list[str]:
 def identifiers(text: str) -> list[str]:
     """Exact identifiers a user may quote: resolutions (76/307), symbols
     (C23/INF/9), event codes (CSW67, COP28, LDC5), acronyms (OSET)."""
-    return list(dict.fromkeys(_IDENTIFIER.findall(normalize(text))))
+    text = normalize(text)
+    codes = _CODE.findall(text)
+    acronyms = [a for a in _ACRONYM.findall(text) if not any(a in c.upper() for c in codes)]
+    return list(dict.fromkeys(codes + acronyms))

@@ -180,8 +180,9 @@ def _front_matter(rows: list[_Line], document: Document) -> list[Paragraph]:
         else:
             blocks[current].append(row.text)
     _read_header(blocks["header"], document)
-    return [Paragraph(id=f"front.{key}", label=printed[key], text="\n".join(texts),
-                      section="front", section_title=FRONT_TITLES[key])
+    # The printed label ("الآثار المالية") heads the block: it is what a question about it echoes.
+    return [Paragraph(id=f"front.{key}", label=printed[key] or FRONT_TITLES[key], text="\n".join(texts),
+                      section="front", section_title=printed[key] or FRONT_TITLES[key])
             for key, texts in blocks.items() if texts]
 
 

