@@ -46,7 +46,8 @@ class Assistant:
         answer = Answer(question=question, text="", citations=[], retrieved=hits, mode=self.mode,
                         language=language, search_query=query)
         if not hits:
-            answer.text, answer.abstained = phrase("no_index", language), True
+            empty = self.retriever.store.count() == 0
+            answer.text, answer.abstained = phrase("no_index" if empty else "no_match", language), True
         elif self.llm is not None:
             from assistant.llm import answer_with_llm
             answer_with_llm(answer, self.llm, self._supports)

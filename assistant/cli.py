@@ -96,6 +96,37 @@ def cmd_ask(args, config: Config) -> int:
     return 0
 
 
+def cmd_chat(args, config: Config) -> int:
+    """Index config.corpus_dir (incremental: cheap when nothing changed), then serve the web chat."""
+    import os
+    # Gradio picks its temp folder when imported: keep it with this index.
+    os.environ["GRADIO_TEMP_DIR"] = str(config.data_dir / "gradio")
+    from assistant.chat_ui import ChatApp, launch
+    from index.store import EmbedderMismatch
+    try:
+        app = ChatApp(config)
+    except EmbedderMismatch as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    summary = app.index_corpus()
+    if summary is None:
+        print(f"note: {config.corpus_dir} does not exist; add documents in the Documents tab", file=sys.stderr)
+    else:
+        print(f"index: {summary.documents} documents, {summary.paragraphs} paragraphs: {summary.added} added, "
+              f"{summary.updated} updated, {summary.removed} removed; {summary.embedded} chunks embedded "
+              f"in {summary.seconds:.1f} s", file=sys.stderr)
+        for error in summary.errors:
+            print(f"error: {error['path']}: {error['error']}", file=sys.stderr)
+    launch(app, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_eval(args, config: Config) -> int:
+    """Score the assistant on a gold set (evals/README.md); --check fails below evals/thresholds.json."""
+    from evals.run_eval import run
+    return run(args, config)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="council", description=__doc__)
     parser.add_argument("--data-dir", help="where the index lives (env COUNCIL_DATA_DIR)")
@@ -117,6 +148,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jsonl", action="store_true", help='read {"id","question"} lines on stdin, write one result line each')
     _add_retrieval_options(p)
     p.set_defaults(run=cmd_ask)
+
+    p = sub.add_parser("chat", help="web chat (indexes the corpus first when it is missing or stale)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860)
+    p.set_defaults(run=cmd_chat)
+
+    from evals.run_eval import add_arguments as add_eval_arguments
+    p = sub.add_parser("eval", help="score the assistant on a gold set (--gold, or --squad); --check gates on thresholds")
+    add_eval_arguments(p)
+    p.set_defaults(run=cmd_eval)
     return parser
 
 

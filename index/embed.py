@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,9 @@ class EmbeddingCache:
 
     def __init__(self, path: Path, embedder: BaseEmbedding):
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path)
+        # Web handlers run on worker threads; one lock serializes them on one connection.
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._lock = threading.Lock()
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
         self._embedder = embedder
 
@@ -102,6 +105,10 @@ class EmbeddingCache:
 
     def embed(self, texts: list[str]) -> tuple[list[list[float]], int]:
         """Vectors for texts, and how many had to be computed."""
+        with self._lock:
+            return self._embed(texts)
+
+    def _embed(self, texts: list[str]) -> tuple[list[list[float]], int]:
         keys = [self._key(t) for t in texts]
         found = {}
         for start in range(0, len(keys), 500):

@@ -1,0 +1,176 @@
+"""Answers, citations and upload summaries as HTML for the web chat.
+
+Every piece of document or user text goes through html.escape here, before it
+is put in markup: a document that contains <script> or <img onerror> shows it as
+text. Gradio's own sanitizer is a second line, not the first. Every text block
+carries a direction (dir="auto", or rtl for Arabic) so Arabic reads right to
+left and English left to right, block by block, in a mixed conversation.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+from assistant.model import Answer, Citation
+from assistant.phrases import phrase
+from index.model import Hit
+
+CLOSEST_SHOWN = 3  # paragraphs listed under an abstention
+
+WORDS = {
+    "en": {"paragraph": "paragraph", "printed": "printed", "document": "Document",
+           "thinking": "Searching the documents…"},
+    "ar": {"paragraph": "الفقرة", "printed": "كما طُبعت", "document": "الوثيقة",
+           "thinking": "جارٍ البحث في الوثائق…"},
+}
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def esc(text: str) -> str:
+    return html.escape(text or "", quote=True)
+
+
+def text_html(text: str) -> str:
+    """Escaped text whose line breaks survive (no blank lines: the chat's renderer
+    must see one HTML block)."""
+    return "<br>".join(esc(line) for line in (text or "").split("\n"))
+
+
+def direction(language: str) -> str:
+    return "rtl" if language == "ar" else "ltr"
+
+
+def _words(language: str) -> dict[str, str]:
+    return WORDS.get(language, WORDS["en"])
+
+
+def _block(inner_html: str, css_class: str, dir_: str = "auto", lang: str = "") -> str:
+    lang_attr = f' lang="{esc(lang)}"' if lang else ""
+    return f'<div class="{css_class}" dir="{dir_}"{lang_attr}>{inner_html}</div>'
+
+
+# --- the user's side ---------------------------------------------------------------
+
+def question_html(question: str) -> str:
+    return _block(text_html(question), "question")
+
+
+# --- the answer, while it streams and when it is done ------------------------------
+
+def pending_html(language: str) -> str:
+    return _block(esc(_words(language)["thinking"]), "answer answer-pending", direction(language), language)
+
+
+def streaming_html(partial_text: str, language: str) -> str:
+    """The answer text received so far: escaped, one block per line."""
+    return _block(_answer_lines(partial_text), "answer answer-streaming", direction(language), language)
+
+
+def answer_html(answer: Answer) -> str:
+    """The final rendering: the answer with its [n] markers, then one expandable
+    citation per marker; or, when abstaining, the message and the closest paragraphs."""
+    parts = [_answer_lines(answer.text)]
+    if answer.unsupported:
+        parts.append(_unsupported_html(answer))
+    if answer.citations:
+        parts.append('<div class="citations">' + "".join(citation_html(c, answer.language)
+                                                          for c in answer.citations) + "</div>")
+    if answer.abstained and answer.retrieved:
+        parts.append('<div class="closest">' + "".join(
+            hit_details_html(hit, f"{n}.", answer.language, css_class="closest-paragraph")
+            for n, hit in enumerate(answer.retrieved[:CLOSEST_SHOWN], 1)) + "</div>")
+    state = "answer-abstained" if answer.abstained else "answer-cited"
+    return _block("".join(parts), f"answer answer-final {state}", direction(answer.language), answer.language)
+
+
+def _answer_lines(text: str) -> str:
+    return "".join(_block(_with_markers(line), "answer-line") for line in text.split("\n") if line.strip())
+
+
+def _with_markers(line: str) -> str:
+    """Escape a line, then make its [n] markers stand out (digits only: safe)."""
+    return _MARKER.sub(r'<span class="marker">[\1]</span>', esc(line))
+
+
+def _unsupported_html(answer: Answer) -> str:
+    items = "".join(f'<li dir="auto">{esc(s)}</li>' for s in answer.unsupported)
+    return (f'<div class="unsupported" dir="auto"><strong>{esc(phrase("unsupported", answer.language))}'
+            f"</strong><ul>{items}</ul></div>")
+
+
+# --- citations ----------------------------------------------------------------------
+
+def citation_html(citation: Citation, language: str) -> str:
+    return hit_details_html(citation.hit, f"[{citation.n}]", language, quote=citation.quote)
+
+
+def hit_details_html(hit: Hit, tag: str, language: str, quote: str = "", css_class: str = "citation") -> str:
+    """A <details> whose summary names the paragraph and whose body is its full
+    text, with the supporting sentence marked."""
+    summary = f'<summary dir="{direction(hit.language)}">{esc(tag)} {citation_heading_html(hit, language)}</summary>'
+    body = _block(highlight(hit.text, quote), "paragraph-text", direction(hit.language), hit.language)
+    source = _block(f'{esc(_words(language)["document"])}: <code>{esc(hit.document)}</code>', "source")
+    return f'<details class="{css_class}">{summary}{body}{source}</details>'
+
+
+def citation_heading_html(hit: Hit, language: str) -> str:
+    """Title or symbol, paragraph number (and printed label if different), date,
+    language; each part isolated (<bdi>) so a date keeps its order in Arabic text."""
+    words = _words(language)
+    name = hit.title or hit.symbol or hit.document
+    if hit.symbol and hit.title:
+        name = f"{hit.symbol}: {hit.title}"
+    if hit.paragraph.startswith("front."):  # a front-matter block: its heading, as printed if it differs
+        number = hit.section_title or hit.label or hit.paragraph
+        if hit.label and hit.label != number:
+            number += f" ({hit.label})"
+    else:
+        number = f"{words['paragraph']} {hit.paragraph}"
+        if hit.label and hit.label != hit.paragraph:
+            number += f" ({words['printed']} {hit.label})"
+    parts = [f'<bdi class="title">{esc(name)}</bdi>', f"<bdi>{esc(number)}</bdi>"]
+    parts += [f'<bdi dir="ltr">{esc(p)}</bdi>' for p in (hit.date, hit.language) if p]
+    return " · ".join(parts)
+
+
+def highlight(text: str, quote: str) -> str:
+    """Escaped paragraph text with the quote's sentences wrapped in <mark>.
+
+    A quote may join several sentences of the paragraph, and the paragraph may
+    space them differently, so each sentence is found with flexible whitespace;
+    matching happens on the raw text and every piece is escaped separately."""
+    spans = sorted(_quote_spans(text, quote))
+    out, position = [], 0
+    for start, end in spans:
+        if start < position:
+            continue
+        out.append(text_html(text[position:start]))
+        out.append(f"<mark>{text_html(text[start:end])}</mark>")
+        position = end
+    out.append(text_html(text[position:]))
+    return "".join(out)
+
+
+def _quote_spans(text: str, quote: str) -> list[tuple[int, int]]:
+    from index.sentences import split_sentences
+    spans = []
+    for sentence in split_sentences(quote or ""):
+        words = sentence.split()
+        if not words:
+            continue
+        match = re.search(r"\s+".join(re.escape(w) for w in words), text)
+        if match:
+            spans.append(match.span())
+    return spans
+
+
+# --- the documents tab ------------------------------------------------------------------
+
+def upload_summary_html(lines: list[str], failures: list[tuple[str, str]], ui_language: str) -> str:
+    """The sync summary lines and each failed file with its reason, escaped."""
+    dir_ = direction(ui_language)
+    out = "".join(_block(esc(line), "upload-line", dir_) for line in lines)
+    if failures:
+        items = "".join(f'<li dir="auto"><code>{esc(name)}</code>: {esc(reason)}</li>' for name, reason in failures)
+        out += f'<ul class="upload-errors" dir="{dir_}">{items}</ul>'
+    return _block(out, "upload-summary", dir_)
