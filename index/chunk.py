@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Callable
 
 from index.model import Chunk, Document, Paragraph
-from index.parse_council import FRONT_TITLES
 from index.sentences import split_sentences
 
 # multilingual-e5 reads 512 tokens; leave room for the "passage: " prefix and the heading.
@@ -13,14 +12,8 @@ MAX_TOKENS = 480
 
 
 def heading(document: Document, paragraph: Paragraph) -> str:
-    """The heading path the embedder sees in front of the text. A front-matter block
-    also carries its English template name ("الغرض" is "Purpose" in every Council
-    document), so a question in another language finds it by name."""
-    section = paragraph.section_title
-    if paragraph.section == "front":
-        english = FRONT_TITLES[paragraph.id.removeprefix("front.")]
-        section = section if english.casefold() == section.casefold() else f"{section} ({english})"
-    return " > ".join(part for part in (document.title, section) if part)
+    """The heading path the embedder sees in front of the text."""
+    return " > ".join(part for part in (document.title, paragraph.section_title) if part)
 
 
 def chunk_document(document: Document, count_tokens: Callable[[str], int]) -> list[Chunk]:
