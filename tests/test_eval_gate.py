@@ -1,0 +1,53 @@
+"""The CI gate: the real eval on the bundled corpus passes its committed thresholds,
+and the same command fails, naming the figure, once a threshold is raised.
+
+Both runs ask the whole gold set through `council eval --check`. The first starts
+from an empty data dir, so it indexes docs_corpus/ itself; the second reuses that
+index with a thresholds file whose overall hit@1 floor is raised 0.05 above what
+the first run measured. On an idle 2-CPU machine the test takes about 30 s;
+CPU-heavy processes running beside it slow the e5 encoder many times over.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import PROJECT
+
+THRESHOLDS = PROJECT / "evals" / "thresholds.json"
+GOLD = PROJECT / "evals" / "gold" / "council_seed.jsonl"
+
+
+def council_eval(*args, data_dir, timeout=900):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("COUNCIL_LLM", "COUNCIL_CHROMA_URL", "COUNCIL_EMBEDDER")}  # the committed configuration
+    env.update(COUNCIL_DATA_DIR=str(data_dir), COUNCIL_CORPUS_DIR=str(PROJECT / "docs_corpus"))
+    return subprocess.run([sys.executable, "-m", "assistant.cli", "eval", *args], capture_output=True, text=True,
+                          cwd=PROJECT, env=env, timeout=timeout)
+
+
+def test_eval_passes_its_thresholds_and_fails_raised_ones(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "out"
+    passed = council_eval("--out", str(out), "--check", data_dir=data)
+    assert passed.returncode == 0, passed.stdout + passed.stderr[-3000:]
+    assert "check passed" in passed.stdout
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["check"]["failures"] == []
+    questions = sum(1 for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert report["metrics"]["overall"]["questions"] == questions == len(report["results"]) >= 100
+    assert (out / "report.md").exists() and (out / "chart.png").stat().st_size > 10_000
+
+    measured = report["metrics"]["overall"]["hit@1"]
+    raised = json.loads(THRESHOLDS.read_text(encoding="utf-8"))
+    raised["thresholds"]["overall"]["hit@1"] = {"min": min(round(measured + 0.05, 2), 1.01)}
+    raised_file = tmp_path / "raised.json"
+    raised_file.write_text(json.dumps(raised), encoding="utf-8")
+    failed = council_eval("--out", str(out), "--check", "--thresholds", str(raised_file), data_dir=data)
+    assert failed.returncode == 1, failed.stdout + failed.stderr[-3000:]
+    assert "CHECK FAILED" in failed.stdout
+    assert f"overall hit@1 = {measured:.4g} is below its threshold" in failed.stdout
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["check"]["failures"]
+    # The second report in the same folder is compared with the first.
+    assert "are against the previous report in this folder" in (out / "report.md").read_text(encoding="utf-8")

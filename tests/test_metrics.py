@@ -1,0 +1,225 @@
+"""The eval metrics on small hand-made cases whose right answers are worked out by hand."""
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from evals import metrics
+from evals.metrics import (check_thresholds, citation_relevance, contains_key, first_relevant_rank, gold_refs,
+                           hit_at, keys_found, ndcg, percentile, reciprocal_rank, summarize)
+from evals.run_eval import answer_text_for_keys, load_gold, load_squad, subsample, write_markdown
+
+DOC = "council-2023-un-cooperation-report-ar"
+
+
+def refs(*paragraphs, document=DOC):
+    return [(document, p) for p in paragraphs]
+
+
+def record(**fields) -> dict:
+    base = {"id": "q", "language": "en", "answerable": True, "mode": "extractive", "gold": refs("2.2"),
+            "keys": ["76/307"], "ranking": refs("2.2"), "retrieved": refs("2.2"), "rank": 1,
+            "cited": refs("2.2"), "cited_relevant": [True], "abstained": False, "answer": "76/307 [1]",
+            "keys_found": ["76/307"], "latency_ms": 100.0}
+    return {**base, **fields}
+
+
+# --- ranking ---------------------------------------------------------------------
+
+def test_known_ranking_gives_known_reciprocal_rank_and_ndcg():
+    ranking = refs("1.1", "2.2", "3.1", "4.1")
+    gold = refs("2.2")
+    assert first_relevant_rank(ranking, gold) == 2
+    assert (hit_at(ranking, gold, 1), hit_at(ranking, gold, 5)) == (0.0, 1.0)
+    assert reciprocal_rank(ranking, gold) == 0.5
+    assert ndcg(ranking, gold) == pytest.approx(1 / math.log2(3))          # 0.6309
+
+
+def test_ndcg_with_two_gold_paragraphs():
+    ranking = refs("2.2", "1.1", "2.3")
+    gold = refs("2.2", "2.3")
+    # DCG = 1/log2(2) + 1/log2(4) = 1.5; ideal = 1 + 1/log2(3)
+    assert ndcg(ranking, gold) == pytest.approx(1.5 / (1 + 1 / math.log2(3)))
+    assert reciprocal_rank(ranking, gold) == 1.0
+    assert ndcg(refs("2.3", "2.2"), gold) == pytest.approx(1.0)
+
+
+def test_gold_beyond_depth_ten_scores_zero():
+    ranking = refs(*[f"9.{i}" for i in range(1, 11)], "2.2")
+    assert first_relevant_rank(ranking, refs("2.2")) is None
+    assert reciprocal_rank(ranking, refs("2.2")) == 0.0 and ndcg(ranking, refs("2.2")) == 0.0
+
+
+def test_paragraph_ids_are_document_paragraph_pairs():
+    item_gold = gold_refs(["2.2", ["other-doc", "1"], {"document": "third", "paragraph": "front.header"}], DOC)
+    assert item_gold == [(DOC, "2.2"), ("other-doc", "1"), ("third", "front.header")]
+    # The same paragraph number in another document is not the gold paragraph.
+    assert first_relevant_rank([("other-doc", "2.2")], refs("2.2")) is None
+    with pytest.raises(ValueError):
+        gold_refs(["2.2"], "")
+
+
+def test_summarize_retrieval_averages_over_answerable_questions():
+    records = [record(ranking=refs("2.2")), record(ranking=refs("1.1", "9.9", "2.2")),
+               record(answerable=False, gold=[], keys=[], ranking=refs("1.1"), cited=[], cited_relevant=[],
+                      abstained=True, keys_found=[])]
+    figures = summarize(records)
+    assert figures["hit@1"] == 0.5 and figures["hit@5"] == 1.0
+    assert figures["mrr@10"] == pytest.approx((1 + 1 / 3) / 2)
+    assert figures["ndcg@10"] == pytest.approx((1 + 1 / math.log2(4)) / 2)
+
+
+# --- citations ---------------------------------------------------------------------
+
+def test_a_wrong_citation_lowers_precision():
+    right = record()
+    assert summarize([right])["citation_precision"] == 1.0
+    relevance = citation_relevance(refs("2.2", "6.1"), ["... 76/307 ...", "نص آخر لا صلة له"], refs("2.2"), ["76/307"])
+    assert relevance == [True, False]
+    wrong = record(cited=refs("2.2", "6.1"), cited_relevant=relevance)
+    figures = summarize([right, wrong])
+    assert figures["citation_precision"] == pytest.approx(2 / 3)
+    assert figures["citation_recall"] == 1.0                  # both answers cite a gold paragraph
+
+
+def test_a_cited_paragraph_that_contains_a_key_counts_as_relevant():
+    assert citation_relevance(refs("5.1"), ["يشير القرار 76/307 أيضاً"], refs("2.2"), ["76/307"]) == [True]
+
+
+def test_citation_recall_counts_answers_citing_no_gold_paragraph_as_misses():
+    records = [record(), record(cited=refs("6.1"), cited_relevant=[False]),
+               record(abstained=True, cited=[], cited_relevant=[], keys_found=[])]
+    assert summarize(records)["citation_recall"] == pytest.approx(1 / 3)
+
+
+# --- abstention ----------------------------------------------------------------------
+
+def test_abstaining_on_an_answerable_question_is_a_wrong_abstention():
+    unanswerable = dict(answerable=False, gold=[], keys=[], cited=[], cited_relevant=[], keys_found=[])
+    records = [record(),                                                      # answered, right
+               record(abstained=True, cited=[], cited_relevant=[], keys_found=[]),  # wrong abstention
+               record(**unanswerable, abstained=True),                        # right abstention
+               record(**unanswerable, abstained=False)]                       # false answer
+    figures = summarize(records)
+    assert figures["wrong_abstention_rate"] == 0.5
+    assert figures["abstention_precision"] == 0.5              # 1 of 2 abstentions was on an unanswerable question
+    assert figures["abstention_recall"] == 0.5                 # 1 of 2 unanswerable questions abstained on
+    assert figures["key_containment"] == 0.5
+
+
+def test_figures_without_a_denominator_are_none_not_zero():
+    figures = summarize([record()])
+    assert figures["abstention_recall"] is None and figures["abstention_precision"] is None
+    assert figures["wrong_abstention_rate"] == 0.0
+
+
+# --- answer keys ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("answer, key", [
+    ("يُدعى المجلس إلى الإحاطة علماً بهذا التقرير.", "الاحاطة علما"),        # tashkeel, hamza on alef
+    ("الاحاطة علما", "الإحاطة علماً"),                                       # the other way round
+    ("قمة المستقبل في سبتمبر 2024", "قمة المستقبل في سبتمبر\u00a02024"),   # NBSP in the key
+    ("في 24\u00a0مايو 2023", "24 مايو 2023"),                                # NBSP in the answer
+    ("أطلقت آلية إنترنت", "اطلقت الية انترنت"),                               # أ آ إ -> ا
+    ("الأمـــم المتحدة", "الامم المتحدة"),                                    # tatweel
+    ("The Global Digital Compact (GDC)", "global digital   compact"),       # case, runs of spaces
+    ("line one\n  gdc", "one GDC"),                                          # newline collapses
+])
+def test_key_matching_ignores_spelling_variants(answer, key):
+    assert contains_key(answer, key)
+
+
+def test_key_matching_is_still_a_substring_test():
+    assert not contains_key("تحقيقاً للهدف 6 من أهداف التنمية", "الهدف 6")  # prefix differs
+    assert not contains_key("anything", "")
+    assert keys_found("القرار 71 (بوخارست، 2022)", ["القرار 71", "C23/INF/9", "بوخارست، 2022"]) == \
+        ["القرار 71", "بوخارست، 2022"]
+
+
+def test_all_keys_containment():
+    figures = summarize([record(keys=["a", "b"], keys_found=["a"]), record(keys=["a", "b"], keys_found=["a", "b"])])
+    assert (figures["key_containment"], figures["key_containment_all"]) == (1.0, 0.5)
+
+
+def test_citation_markers_and_intro_do_not_count_as_keys():
+    text = "According to the documents:\nThe Council met. [1]"
+    assert not contains_key(answer_text_for_keys(text), "1")
+    assert not contains_key(answer_text_for_keys("بحسب الوثائق:\nنص [2]"), "الوثائق")
+    assert contains_key(answer_text_for_keys("بحسب الوثائق:\nفي عام 1 [1]"), "1")
+
+
+# --- latency, thresholds -------------------------------------------------------------
+
+def test_percentiles_interpolate_between_ranks():
+    assert percentile([5, 1, 4, 2, 3], 50) == 3
+    assert percentile([1, 2, 3, 4, 5], 95) == pytest.approx(4.8)
+    assert percentile([], 50) is None
+    figures = summarize([record(latency_ms=v) for v in (100, 200, 300, 400)])
+    assert (figures["latency_p50_ms"], figures["latency_p95_ms"]) == (250, pytest.approx(385))
+
+
+def test_threshold_check_names_each_breach():
+    figures = {"overall": {"hit@1": 0.70, "latency_p95_ms": 900.0, "abstention_recall": None}, "ar": {"hit@1": 0.9}}
+    assert check_thresholds(figures, {"overall": {"hit@1": {"min": 0.70}, "latency_p95_ms": {"max": 900}}}) == []
+    failures = check_thresholds(figures, {"overall": {"hit@1": {"min": 0.71}, "latency_p95_ms": {"max": 800},
+                                                      "abstention_recall": {"min": 0.5}},
+                                          "ar": {"hit@1": {"min": 0.8}}, "en": {"hit@1": {"min": 0.5}}})
+    assert len(failures) == 4
+    assert failures[0].startswith("overall hit@1 = 0.7 is below its threshold 0.71")
+    assert "overall latency_p95_ms" in failures[1] and "above" in failures[1]
+    assert "not measured" in failures[2] and "en hit@1" in failures[3]
+
+
+def test_every_metric_has_a_direction():
+    assert set(metrics.METRICS) == set(summarize([record()])) - {"questions", "answerable", "unanswerable"}
+
+
+# --- loading -------------------------------------------------------------------------
+
+def test_gold_jsonl_and_subsample(tmp_path):
+    lines = [{"id": f"ar-{i:03d}", "question": "س؟", "language": "ar", "answerable": True, "document": DOC,
+              "paragraphs": ["2.2"], "answers": ["76/307"]} for i in range(20)]
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines), encoding="utf-8")
+    items = load_gold(path)
+    assert items[0]["gold"] == [(DOC, "2.2")] and items[0]["keys"] == ["76/307"]
+    picked = subsample(items, 5)
+    assert picked == subsample(items, 5) and len(picked) == 5
+    assert [i["id"] for i in picked] == sorted(i["id"] for i in picked)     # file order kept
+    assert subsample(items, None) == items and subsample(items, 50) == items
+
+
+def test_squad_contexts_become_documents_and_parallel_questions_are_asked(tmp_path):
+    def squad(question_a, question_b):
+        return {"data": [{"title": "t", "paragraphs": [
+            {"context": "السياق الأول", "qas": [{"id": "a", "question": question_a,
+                                                "answers": [{"text": "الأول", "answer_start": 7}]}]},
+            {"context": "السياق الثاني", "qas": [{"id": "b", "question": question_b, "answers": [],
+                                                 "is_impossible": True}]}]}]}
+    contexts_file, questions_file = tmp_path / "ar.json", tmp_path / "en.json"
+    contexts_file.write_text(json.dumps(squad("ما الأول؟", "ما الثاني؟")), encoding="utf-8")
+    questions_file.write_text(json.dumps(squad("Which one?", "Which other?")), encoding="utf-8")
+    contexts, items = load_squad(contexts_file, questions_file)
+    assert contexts == ["السياق الأول", "السياق الثاني"]
+    assert items[0] == {"id": "a", "question": "Which one?", "language": "en", "answerable": True,
+                        "document": "ctx-000", "gold": [("ctx-000", "1")], "keys": ["الأول"]}
+    assert items[1]["answerable"] is False and items[1]["gold"] == [] and items[1]["document"] == "ctx-001"
+    assert load_squad(contexts_file)[1][0]["language"] == "ar"
+
+
+# --- report --------------------------------------------------------------------------
+
+def test_report_shows_the_change_against_the_previous_run(tmp_path):
+    def report(hit):
+        records = [record(), record(ranking=refs("1.1", "2.2"), rank=2)] if hit < 1 else [record(), record()]
+        figures = {"overall": summarize(records), "by_language": {"en": summarize(records)},
+                   "by_mode": {"extractive": summarize(records)}}
+        return {"created": "2026-01-01T00:00:00+00:00", "dataset": {"name": "gold.jsonl", "limit": None},
+                "mode": "extractive", "embedder": "e5", "k": 5, "corpus": {"documents": 1, "paragraphs": 3},
+                "duration_s": 1.0, "metrics": figures, "warnings": [], "results": records}
+    write_markdown(report(1.0), report(0.5), tmp_path / "report.md")
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "| retrieval hit@1 | 1.000 (+0.500 ▲) | 1.000 (+0.500 ▲) |" in text
+    assert "### Wrong top-1 paragraph (0)" in text
