@@ -22,11 +22,17 @@ def missing_identifiers(question: str, retriever: Retriever) -> list[str]:
     return [i for i in wanted if not retriever.store.containing([i, i.upper()], None)]
 
 
+def _named_in(question: str, text: str) -> bool:
+    return any(i.casefold() in text.casefold() for i in identifiers(question))
+
+
 def should_abstain(question: str, hits: list[Hit], sentences: list[Sentence], retriever: Retriever) -> bool:
     if not hits or not sentences:
         return True
     if missing_identifiers(question, retriever):
         return True
+    if _named_in(question, hits[0].text):
+        return False  # the question names an identifier or acronym the top paragraph holds
     best = sentences[0]
     same_script = script(question) == script(hits[best.hit_index].text)
     return best.similarity < (SAME_SCRIPT_FLOOR if same_script else CROSS_SCRIPT_FLOOR)

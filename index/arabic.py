@@ -19,7 +19,7 @@ _LATIN_LETTER = re.compile("[A-Za-z]")
 # Identifiers keep their inner punctuation: 76/307, C23/INF/9, LDC5, 1(Rev.1).
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[/.\-][A-Za-z0-9]+)*|[\u0621-\u064A\u0660-\u0669]+")
 # Codes with a digit match in any case (csw67 = CSW67); bare acronyms only in capitals.
-_CODE = re.compile(r"\b(?:[A-Z]+\d+[A-Z0-9]*(?:/[A-Z0-9]+)*(?:\(Rev\.\d+\))?|\d+/\d+(?:/\d+)?"
+_CODE = re.compile(r"\b(?:[A-Z]+\+\d+|[A-Z]+\d+[A-Z0-9]*(?:/[A-Z0-9]+)*(?:\(Rev\.\d+\))?|\d+/\d+(?:/\d+)?"
                    r"|[A-Z]+\d*/[A-Z]+/\d+(?:\(Rev\.\d+\))?)(?![\w/])", re.I)
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 
@@ -30,7 +30,8 @@ STOPWORDS = frozenset("""
 ما ماذا متى اين أين كيف لماذا هل كم اي أي وما وفي ومن وعلى به بها له لها فيه فيها عند بعد قبل
 the a an of to in on for and or is are was were be been by with at as from that this these those
 what which who whom when where why how does did do it its their there than into about
-""".split())
+itu
+""".split())  # "ITU" names the organisation every Council document is about: it is evidence of nothing
 
 
 def normalize(text: str) -> str:
@@ -78,5 +79,6 @@ def identifiers(text: str) -> list[str]:
     (C23/INF/9), event codes (CSW67, COP28, LDC5), acronyms (OSET)."""
     text = normalize(text)
     codes = _CODE.findall(text)
-    acronyms = [a for a in _ACRONYM.findall(text) if not any(a in c.upper() for c in codes)]
+    acronyms = [a for a in _ACRONYM.findall(text)
+                if a.lower() not in STOPWORDS and not any(a in c.upper() for c in codes)]
     return list(dict.fromkeys(codes + acronyms))

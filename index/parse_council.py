@@ -41,6 +41,10 @@ FRONT_TITLES = {
     "relevance": "Relevance to the Strategic Plan", "financial": "Financial implications",
     "references": "References",
 }
+# The header block has no printed label; this names it in the document's language.
+HEADER_TITLES = {"en": "Date, original language, author and title",
+                 "ar": "التاريخ واللغة الأصلية ومقدم التقرير والعنوان",
+                 "fr": "Date, langue originale, auteur et titre", "es": "Fecha, idioma original, autor y título"}
 _LABEL_OF = {normalize(label).casefold(): key for key, labels in FRONT_LABELS.items() for label in labels}
 
 _MONTHS = {
@@ -85,6 +89,9 @@ def parse_document(lines: list[str], doc_id: str, path: str = "") -> Document:
         document.paragraphs += _plain_body(body_rows)
     _attach_footnotes(document.paragraphs, footnotes)
     document.language = language_of(" ".join(p.text for p in document.paragraphs))
+    for paragraph in document.paragraphs:
+        if paragraph.id == "front.header":
+            paragraph.label = paragraph.section_title = HEADER_TITLES.get(document.language, HEADER_TITLES["en"])
     return document
 
 
