@@ -17,7 +17,7 @@ def _progress_bar(description: str):
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, desc=description, unit="chunk", file=sys.stderr, disable=total < 8)
+            bar = tqdm(total=total, desc=description, unit="text", file=sys.stderr, disable=total < 8)
         bar.n = done
         bar.refresh()
         if done >= total:

@@ -35,7 +35,7 @@ from index.retrieve import CANDIDATES, Retriever
 from index.sync import sync
 
 PAIRS = (("ar->ar", "ar", "ar"), ("en->ar", "en", "ar"), ("en->en", "en", "en"))
-METHODS = ("dense", "lexical", "rrf", "fusion")
+METHODS = ("dense", "dense+sent", "lexical", "rrf", "fusion")
 PLAIN_RRF_K = 60  # the textbook constant (Cormack et al. 2009): the baseline, not the product's choice
 DEPTH = 10        # ranks looked at: MRR@10
 
@@ -172,6 +172,7 @@ def run_pair(retriever: Retriever, questions: list[tuple[str, str, int]], vector
             hits = retriever.search(question, k=DEPTH)
             without_embedding.append((time.perf_counter() - started) * 1000)
             ranks["dense"].append(rank_of(gold, documents([c for c, _ in dense])))
+            ranks["dense+sent"].append(rank_of(gold, documents([c for c, _ in retriever.dense(vectors[question], None)])))
             ranks["lexical"].append(rank_of(gold, documents([c for c, _ in lexical])))
             ranks["rrf"].append(rank_of(gold, documents(plain_rrf(dense, lexical))))
             ranks["fusion"].append(rank_of(gold, [h.document for h in hits]))

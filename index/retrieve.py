@@ -24,6 +24,7 @@ from index.model import Hit
 from index.store import ParagraphStore
 
 CANDIDATES = 50      # per retriever; XQuAD R@1 is flat from 20 to 100
+SENTENCE_CANDIDATES = 150
 LEXICAL_SHARE = 0.5  # equal shares: no tuning to one benchmark (0.4-0.55 all within 0.004 R@1 on XQuAD)
 EXACT_BONUS = 2.0    # more than any fused score (at most 1.0) can reach: an identifier match wins outright
 _EXACT = re.compile(r"\d")  # only identifiers with a digit or slash are exact enough to win outright
@@ -62,12 +63,25 @@ class Retriever:
 
     def search(self, query: str, k: int = 5, filters: Filters = Filters()) -> list[Hit]:
         where = filters.where()
-        dense = self.store.query(self.embedder.get_query_embedding(query), CANDIDATES, where)
+        dense = self.dense(self.embedder.get_query_embedding(query), where)
         lexical_index = self.lexical
         allowed = None if where is None else set(self.store.collection.get(where=where, include=[])["ids"])
         lexical = lexical_index.search(query, CANDIDATES, allowed)
         exact = self.store.containing(self._exact_needles(query), where)
         return self.fuse(dense, lexical, lexical_index.coverage(query), exact, k)
+
+    def dense(self, vector: list[float], where: dict | None) -> list[tuple[str, float]]:
+        """(chunk id, paragraph cosine + best cosine among its paragraph's sentences),
+        best first. A long paragraph's one answering sentence is diluted in the
+        paragraph vector; the sentence vector keeps it (XQuAD en->ar R@1 +0.02)."""
+        paragraphs = self.store.query(vector, CANDIDATES, where)
+        sentences = self.store.query_sentences(vector, SENTENCE_CANDIDATES, where)
+        best: dict[str, float] = {}
+        for key, similarity in sentences:  # nearest first
+            best.setdefault(key, similarity)
+        floor = sentences[-1][1] if sentences else 0.0  # not among the nearest sentences: at most this
+        combined = [(cid, similarity + best.get(cid.rsplit("#", 1)[0], floor)) for cid, similarity in paragraphs]
+        return sorted(combined, key=lambda item: item[1], reverse=True)
 
     @staticmethod
     def _exact_needles(query: str) -> list[str]:

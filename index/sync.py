@@ -21,6 +21,7 @@ from index.formats import DocumentError
 from index.ingest import find_documents, load_document
 from index.model import Chunk
 from index.retrieve import Retriever
+from index.sentences import reading_units
 
 BATCH = 32
 
@@ -93,17 +94,58 @@ def sync(retriever: Retriever, paths: list[Path], progress: Callable[[int, int],
     stale = [cid for cid in in_scope if cid not in wanted]
     _count_paragraphs(summary, wanted, stored, changed, stale, in_scope)
 
-    progress(0, len(changed))
-    for start in range(0, len(changed), BATCH):
-        batch = [wanted[cid] for cid in changed[start:start + BATCH]]
-        vectors, computed = cache.embed([chunk.embed_text for chunk, _ in batch])
+    # The stored text is what was embedded (heading path + text): lexical search sees the headings too.
+    pending = [Pending(store.upsert, c.id, c.embed_text, c.embed_text, m) for c, m in (wanted[cid] for cid in changed)]
+    sentences = _sentences(wanted, store.upsert_sentences)
+    stored_sentences = store.sentence_manifest()
+    pending += [item for item in sentences.values()
+                if stored_sentences.get(item.id, {}).get("hash") != item.metadata["hash"]]
+    progress(0, len(pending))
+    for start in range(0, len(pending), BATCH):
+        batch = pending[start:start + BATCH]
+        vectors, computed = cache.embed([item.embed_text for item in batch])
         summary.embedded += computed
-        # The stored text is what was embedded (heading path + text): lexical search sees the headings too.
-        store.upsert([c.id for c, _ in batch], [c.embed_text for c, _ in batch], vectors, [m for _, m in batch])
-        progress(min(start + BATCH, len(changed)), len(changed))
+        for write in (store.upsert_sentences, store.upsert):  # sentences first: a chunk marks its paragraph done
+            items = [(item, vector) for item, vector in zip(batch, vectors) if item.write == write]
+            write([i.id for i, _ in items], [i.text for i, _ in items], [v for _, v in items], [i.metadata for i, _ in items])
+        progress(min(start + BATCH, len(pending)), len(pending))
+
+    # Deletions last, judged against what the store now holds, so a killed run's leftovers go too.
     store.delete(stale)
+    live = {cid.rsplit("#", 1)[0] for cid in set(stored) - set(stale) | set(wanted)}
+    store.delete_sentences([sid for sid in stored_sentences if sid not in sentences
+                            and (sid.rsplit("#", 1)[0] not in live or sid.rsplit("#", 1)[0] in _keys(wanted))])
     summary.seconds = round(time.monotonic() - started, 2)
     return summary
+
+
+@dataclass
+class Pending:
+    """A text to embed and the write that stores it."""
+    write: Callable
+    id: str
+    embed_text: str
+    text: str
+    metadata: dict
+
+
+def _keys(wanted: dict[str, tuple[Chunk, dict]]) -> set[str]:
+    return {cid.rsplit("#", 1)[0] for cid in wanted}
+
+
+def _sentences(wanted: dict[str, tuple[Chunk, dict]], write: Callable) -> dict[str, Pending]:
+    """The sentence records every wanted paragraph should have, by id "<doc>#<paragraph>#s<n>"."""
+    records: dict[str, Pending] = {}
+    for chunk, meta in wanted.values():
+        if chunk.part:
+            continue  # sentences are per paragraph: its first chunk speaks for it
+        paragraph = chunk.paragraph
+        key = chunk.id.rsplit("#", 1)[0]
+        for n, unit in enumerate(reading_units(paragraph.id, paragraph.section_title, paragraph.full_text)):
+            sentence_meta = {name: meta[name] for name in ("document", "language", "year", "paragraph")}
+            sentence_meta["hash"] = hashlib.sha256(unit.as_read.encode()).hexdigest()[:24]
+            records[f"{key}#s{n}"] = Pending(write, f"{key}#s{n}", unit.as_read, unit.text, sentence_meta)
+    return records
 
 
 def _count_paragraphs(summary: Summary, wanted, stored, changed, stale, in_scope) -> None:

@@ -43,7 +43,8 @@ def corpus(tmp_path):
 def test_add_modify_delete_counts_are_exact(tmp_path, corpus):
     config = Config.from_env(data_dir=tmp_path / "data", corpus_dir=corpus)
     first = sync(Retriever(config), [corpus])
-    assert (first.documents, first.paragraphs, first.added, first.embedded) == (1, 4, 4, 4)
+    # embedded counts texts: 4 paragraphs and the 4 one-sentence units the sentence index holds
+    assert (first.documents, first.paragraphs, first.added, first.embedded) == (1, 4, 4, 8)
 
     (corpus / "spectrum.txt").write_text(DOC.replace("forty regulators", "fifty regulators")
                                          .replace("2.1\tA follow-up", "2.1\tA second follow-up"), encoding="utf-8")
@@ -91,7 +92,7 @@ def test_opening_an_index_with_another_embedder_is_refused_with_how_to_rebuild(t
     with pytest.raises(EmbedderMismatch, match="--rebuild"):
         Retriever(other)
     rebuilt = sync(Retriever(other, rebuild=True), [corpus])
-    assert rebuilt.added == 4 and rebuilt.embedded == 4
+    assert rebuilt.added == 4 and rebuilt.embedded == 8
     assert Retriever(other).search("workshop trained regulators", k=1)[0].paragraph == "1.2"
 
 
@@ -138,3 +139,22 @@ def test_hits_carry_printed_label_and_full_paragraph(seed_retriever):
     hit = seed_retriever.search("الفضاء الخارجي", k=1)[0]
     assert (hit.paragraph, hit.label) == ("2.6", "6.2")
     assert hit.date == "2023-06-12" and hit.language == "ar"
+
+
+def test_a_run_that_died_half_way_converges_on_the_next_run(tmp_path, corpus):
+    """What a killed run can leave behind: a paragraph without its sentences, and
+    sentences of a paragraph that no longer exists. The next run repairs both
+    from the embedding cache, embedding nothing."""
+    config = Config.from_env(data_dir=tmp_path / "data", corpus_dir=corpus)
+    sync(Retriever(config), [corpus])
+    store = Retriever(config).store
+    orphan_of = "spectrum#1.2"
+    store.delete_sentences([sid for sid in store.sentence_manifest() if sid.startswith(orphan_of + "#")])
+    store.upsert_sentences(["spectrum#9.9#s0"], ["gone"], [[0.1] * 384],
+                           [{"document": "spectrum", "language": "en", "year": 2024, "paragraph": "9.9", "hash": "x"}])
+
+    again = sync(Retriever(config), [corpus])
+    assert (again.embedded, again.unchanged) == (0, 4)
+    sentences = Retriever(config).store.sentence_manifest()
+    assert any(sid.startswith(orphan_of + "#") for sid in sentences)
+    assert "spectrum#9.9#s0" not in sentences
