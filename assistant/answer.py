@@ -62,7 +62,7 @@ class Assistant:
     def _answer_extractively(self, answer: Answer, query: str) -> None:
         vector = self.retriever.embedder.get_query_embedding(query)
         sentences = score_sentences(query, vector, answer.retrieved, self.cache)
-        if should_abstain(query, answer.retrieved, sentences, self.retriever):
+        if should_abstain(query, vector, answer.retrieved, sentences, self.retriever):
             answer.text, answer.abstained = phrase("abstain", answer.language), True
             return
         chosen = pick(sentences)
