@@ -77,12 +77,10 @@ class ParagraphStore:
         return digest.hexdigest()[:16]
 
     def upsert(self, ids: list[str], texts: list[str], vectors: list[list[float]], metadatas: list[dict]) -> None:
-        if ids:
-            self.collection.upsert(ids=ids, documents=texts, embeddings=vectors, metadatas=metadatas)
+        _upsert(self.collection, ids, texts, vectors, metadatas)
 
     def delete(self, ids: list[str]) -> None:
-        for start in range(0, len(ids), 1000):
-            self.collection.delete(ids=ids[start:start + 1000])
+        _delete(self.collection, ids)
 
     def query(self, vector: list[float], n: int, where: dict | None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) nearest first."""
@@ -97,12 +95,10 @@ class ParagraphStore:
         return dict(zip(result["ids"], result["metadatas"]))
 
     def upsert_sentences(self, ids: list[str], texts: list[str], vectors: list[list[float]], metadatas: list[dict]) -> None:
-        if ids:
-            self.sentences.upsert(ids=ids, documents=texts, embeddings=vectors, metadatas=metadatas)
+        _upsert(self.sentences, ids, texts, vectors, metadatas)
 
     def delete_sentences(self, ids: list[str]) -> None:
-        for start in range(0, len(ids), 1000):
-            self.sentences.delete(ids=ids[start:start + 1000])
+        _delete(self.sentences, ids)
 
     def containing(self, needles: list[str], where: dict | None) -> set[str]:
         """Ids of chunks whose text contains any needle verbatim (Chroma's full-text filter)."""
@@ -118,3 +114,13 @@ def _nearest(collection, vector: list[float], n: int, where: dict | None) -> lis
         return []
     result = collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
     return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
+
+
+def _upsert(collection, ids: list[str], texts: list[str], vectors: list[list[float]], metadatas: list[dict]) -> None:
+    if ids:
+        collection.upsert(ids=ids, documents=texts, embeddings=vectors, metadatas=metadatas)
+
+
+def _delete(collection, ids: list[str]) -> None:
+    for start in range(0, len(ids), 1000):  # Chroma caps the ids of one call
+        collection.delete(ids=ids[start:start + 1000])
