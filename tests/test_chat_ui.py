@@ -17,8 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
-playwright_api = pytest.importorskip("playwright.sync_api")
+from playwright import sync_api as playwright_api
 
 PROJECT = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT / "test-artifacts"
