@@ -14,6 +14,7 @@ identifiers (76/307, C23/INF/9, CSW67) put the paragraphs that contain them firs
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 from index.arabic import identifiers
@@ -25,6 +26,7 @@ from index.store import ParagraphStore
 
 CANDIDATES = 50      # per retriever; XQuAD R@1 is flat from 20 to 100
 SENTENCE_CANDIDATES = 150
+FINGERPRINT_TTL = 10.0   # seconds
 LEXICAL_SHARE = 0.5  # equal shares: no tuning to one benchmark (0.4-0.55 all within 0.004 R@1 on XQuAD)
 EXACT_BONUS = 2.0    # more than any fused score (at most 1.0) can reach: an identifier match wins outright
 _EXACT = re.compile(r"\d")  # only identifiers with a digit or slash are exact enough to win outright
@@ -51,15 +53,25 @@ class Retriever:
         self.embedder = load_embedder(config.embedder)
         self.store = ParagraphStore(config, self.embedder.model_name, self.embedder.dim, rebuild=rebuild)
         self._lexical: tuple[str, LexicalIndex] | None = None
+        self._checked_at = 0.0
 
     @property
     def lexical(self) -> LexicalIndex:
-        """Rebuilt when the collection's fingerprint changed since it was loaded."""
-        fingerprint = self.store.fingerprint()
-        if self._lexical is None or self._lexical[0] != fingerprint:
-            index = LexicalIndex.load_or_build(self.config.data_dir / "lexical", fingerprint, self.store.records)
-            self._lexical = (fingerprint, index)
+        """Rebuilt when the collection's fingerprint changed since it was loaded. The
+        fingerprint reads every chunk's metadata, so a query checks it at most every
+        FINGERPRINT_TTL seconds (another process may be indexing); an index run in
+        this process calls refresh() and is seen at once."""
+        now = time.monotonic()
+        if self._lexical is None or now - self._checked_at > FINGERPRINT_TTL:
+            fingerprint = self.store.fingerprint()
+            if self._lexical is None or self._lexical[0] != fingerprint:
+                index = LexicalIndex.load_or_build(self.config.data_dir / "lexical", fingerprint, self.store.records)
+                self._lexical = (fingerprint, index)
+            self._checked_at = now
         return self._lexical[1]
+
+    def refresh(self) -> None:
+        self._checked_at = 0.0
 
     def search(self, query: str, k: int = 5, filters: Filters = Filters()) -> list[Hit]:
         where = filters.where()

@@ -115,6 +115,7 @@ def sync(retriever: Retriever, paths: list[Path], progress: Callable[[int, int],
     live = {cid.rsplit("#", 1)[0] for cid in set(stored) - set(stale) | set(wanted)}
     store.delete_sentences([sid for sid in stored_sentences if sid not in sentences
                             and (sid.rsplit("#", 1)[0] not in live or sid.rsplit("#", 1)[0] in _keys(wanted))])
+    retriever.refresh()
     summary.seconds = round(time.monotonic() - started, 2)
     return summary
 
