@@ -54,6 +54,8 @@ def cmd_search(args, config: Config) -> int:
     if args.json:
         print(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=1))
         return 0
+    if not hits:
+        print("no matching paragraph (nothing indexed yet? run `council index`; or loosen the filters)", file=sys.stderr)
     for n, hit in enumerate(hits, 1):
         label = f" (printed {hit.label})" if hit.label and hit.label != hit.paragraph else ""
         print(f"[{n}] {hit.document} ¶{hit.paragraph}{label} [{hit.language}] score {hit.score:.4f} "
