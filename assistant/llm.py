@@ -6,7 +6,6 @@ Install the integrations with `pip install -e .[llm]`.
 """
 from __future__ import annotations
 
-import re
 from typing import Callable
 
 from assistant.cite import MARKER
