@@ -351,6 +351,14 @@ def _failure_sections(results: list[dict], single_document: bool) -> list[str]:
     return out + [""]
 
 
+def report_json(report: dict) -> str:
+    """The figures indented, each per-question result on one line: a committed
+    report stays short and its diffs show which questions changed."""
+    head = json.dumps({k: v for k, v in report.items() if k != "results"}, ensure_ascii=False, indent=1)
+    results = ",\n".join("  " + json.dumps(r, ensure_ascii=False) for r in report["results"])
+    return head[:-2] + ',\n "results": [\n' + results + "\n ]\n}\n"
+
+
 def write_chart(report: dict, path: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
@@ -501,7 +509,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
             print(f"warning: {out / 'report.json'} is not valid JSON; no deltas", file=sys.stderr)
     write_chart(report, out / CHART)
     write_markdown(report, previous, out / "report.md")
-    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out / "report.json").write_text(report_json(report), encoding="utf-8")
 
     _print_summary(figures, out)
     if thresholds is not None:
