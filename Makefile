@@ -4,8 +4,13 @@ PY := $(VENV)/bin/python
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
+# libgomp threads spin while waiting by default; on a busy 2-core machine that makes e5 2-5x slower.
+export OMP_WAIT_POLICY := passive
+# What the browser tests and the Arabic PDF tests need from Debian.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup chat test eval bench-xquad clean
+.PHONY: setup system-packages chat test eval bench bench-xquad clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -17,10 +22,21 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
+# Installs Chromium and the fonts when they are missing (as root, or with passwordless sudo);
+# otherwise stops at once with the command to run.
+system-packages:
+	@if [ -x /usr/bin/chromium ] && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then exit 0; fi; \
+	if [ -n "$(SUDO)" ] && ! sudo -n true 2>/dev/null; then \
+	  echo "make test needs Chromium and DejaVu fonts. Run: sudo apt-get update && sudo apt-get install -y $(SYSTEM_PACKAGES)" >&2; \
+	  exit 2; fi; \
+	echo "installing $(SYSTEM_PACKAGES) (about a minute)"; \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null
+
 chat: setup
 	$(VENV)/bin/council chat
 
-test: setup
+test: setup system-packages
 	$(PY) -m pytest -q
 
 eval: setup

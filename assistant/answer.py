@@ -2,27 +2,39 @@
 offline default) or with a configured LLM whose citations are checked."""
 from __future__ import annotations
 
+import re
 import time
+import unicodedata
 from functools import cached_property
 
 from assistant.abstain import should_abstain
+from assistant.cite import supporting_sentence
 from assistant.extractive import pick, score_sentences
 from assistant.followup import resolve_followup
-from assistant.model import Answer, Citation
-from assistant.phrases import language_of_question, phrase
+from assistant.model import Answer
+from assistant.strings import text
+from index.api import Index
+from index.arabic import tokens
 from index.config import Config
-from index.embed import EmbeddingCache
+from index.language import question_language
 from index.model import Hit
-from index.retrieve import Filters, Retriever
+from index.retrieve import Filters
 
 Turn = tuple[str, str]  # (question, search query it was resolved to)
 
+MAX_QUESTION_CHARS = 2000  # a question, not a pasted document: longer ones are refused with a message
+# Control characters and bidi overrides change how a question displays, never what it asks.
+_INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_question(question: str) -> str:
+    return " ".join(_INVISIBLE.sub(" ", unicodedata.normalize("NFC", question or "")).split())
+
 
 class Assistant:
-    def __init__(self, config: Config, retriever: Retriever | None = None):
+    def __init__(self, config: Config, index: Index | None = None):
         self.config = config
-        self.retriever = retriever or Retriever(config)
-        self.cache = EmbeddingCache(config.data_dir / "embeddings.sqlite", self.retriever.embedder)
+        self.index = index or Index(config)
 
     @cached_property
     def llm(self):
@@ -39,45 +51,65 @@ class Assistant:
     def ask(self, question: str, k: int = 5, filters: Filters = Filters(),
             history: list[Turn] | None = None) -> Answer:
         started = time.perf_counter()
-        language = language_of_question(question)
-        query = resolve_followup(question, history or [], self.llm)
-        hits = self.retriever.search(query, k=k, filters=filters)
+        question = clean_question(question)
+        language = question_language(question)
+        answer = Answer(question=question, text="", citations=[], retrieved=[], mode=self.mode, language=language)
+        refusal = self._refusal(question)
+        if refusal:
+            answer.text, answer.abstained = refusal, True
+            answer.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": round((time.perf_counter() - started) * 1000, 1)}
+            return answer
+        answer.search_query = query = resolve_followup(question, history or [], self.llm)
+        vector = self.index.embed_query(query)
+        answer.retrieved = hits = self.index.search(query, k=k, filters=filters, vector=vector)
         retrieved_at = time.perf_counter()
-        answer = Answer(question=question, text="", citations=[], retrieved=hits, mode=self.mode,
-                        language=language, search_query=query)
         if not hits:
-            empty = self.retriever.store.count() == 0
-            answer.text, answer.abstained = phrase("no_index" if empty else "no_match", language), True
+            empty = self.index.count_paragraphs() == 0
+            answer.text, answer.abstained = text("no_index" if empty else "no_match", language), True
         elif self.llm is not None:
-            from assistant.llm import answer_with_llm
-            answer_with_llm(answer, self.llm, self._supports)
+            self._answer_with_llm(answer, query, vector)
         else:
-            self._answer_extractively(answer, query)
+            self._answer_extractively(answer, query, vector)
         done = time.perf_counter()
         answer.timings_ms = {"retrieve": round((retrieved_at - started) * 1000, 1),
                              "answer": round((done - retrieved_at) * 1000, 1),
                              "total": round((done - started) * 1000, 1)}
         return answer
 
-    def _answer_extractively(self, answer: Answer, query: str) -> None:
-        vector = self.retriever.embedder.get_query_embedding(query)
-        sentences = score_sentences(query, vector, answer.retrieved, self.cache)
-        if should_abstain(query, vector, answer.retrieved, sentences, self.retriever):
-            answer.text, answer.abstained = phrase("abstain", answer.language), True
-            return
-        chosen = pick(sentences)
-        numbers: dict[int, int] = {}
-        lines = []
-        for sentence in sorted(chosen, key=lambda s: s.hit_index):
-            n = numbers.setdefault(sentence.hit_index, len(numbers) + 1)
-            if n > len(answer.citations):
-                answer.citations.append(Citation(n, answer.retrieved[sentence.hit_index], sentence.text))
-            else:
-                answer.citations[n - 1].quote += " " + sentence.text
-            lines.append(f"{sentence.text} [{n}]")
-        answer.text = phrase("intro", answer.language) + "\n" + "\n".join(lines)
+    @staticmethod
+    def _refusal(question: str) -> str:
+        """Why a question cannot be searched at all, in its language; "" when it can."""
+        language = question_language(question)
+        if not question:
+            return text("empty_question", language)
+        if len(question) > MAX_QUESTION_CHARS:
+            return text("too_long", language, length=len(question), limit=MAX_QUESTION_CHARS)
+        if not tokens(question) and not any(ch.isalnum() for ch in question):
+            return text("no_words", language)
+        return ""
 
-    def _supports(self, sentence: str, hit: Hit) -> str:
-        """The paragraph sentence that supports `sentence`, or "" (see assistant.cite)."""
-        from assistant.cite import supporting_sentence
-        return supporting_sentence(sentence, hit, self.retriever.embedder, self.cache)
+    def _answer_extractively(self, answer: Answer, query: str, vector) -> None:
+        scored = score_sentences(query, vector, answer.retrieved, self.index.sentences(answer.retrieved[:3]))
+        if should_abstain(query, vector, answer.retrieved, scored, self.index):
+            answer.text, answer.abstained = text("abstain", answer.language), True
+            return
+        lines = []
+        for sentence in sorted(pick(scored), key=lambda s: (s.hit_index, s.n)):
+            n = answer.cite(answer.retrieved[sentence.hit_index], sentence.text)
+            lines.append(f"{sentence.text} [{n}]")
+        answer.text = text("intro", answer.language) + "\n" + "\n".join(lines)
+
+    def _answer_with_llm(self, answer: Answer, query: str, vector) -> None:
+        from assistant.llm import answer_with_llm
+        try:
+            answer_with_llm(answer, self.llm, self._supports)
+        except Exception as error:  # an endpoint that fails or times out must not cost the user an answer
+            reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+            answer.citations, answer.unsupported = [], []
+            self._answer_extractively(answer, query, vector)
+            answer.text = text("llm_failed", answer.language, reason=reason) + "\n" + answer.text
+
+    def _supports(self, claim: str, hit: Hit) -> str:
+        """The paragraph sentence that supports `claim`, or "" (see assistant.cite)."""
+        claim_vector = self.index.embed_passage(claim)  # compared with passage vectors: embedded as one
+        return supporting_sentence(claim, claim_vector, self.index.sentences([hit])[hit.key])

@@ -1,10 +1,10 @@
 """The web chat: a Gradio Blocks app over one Assistant.
 
 Layout lives in build_ui(); what the page shows is rendered by assistant.render;
-the work (answering, indexing, listing documents) goes through ChatApp, which
-runs every call to the models and the index on one dedicated thread: the
-embedding cache is a SQLite connection that may only be used on the thread that
-opened it, and one thread also means the models load once and calls never race.
+the work (answering, indexing, listing documents) goes through ChatApp. Answers
+run concurrently (the index and the embedder are safe to share between threads;
+the embedder serializes its own model calls), so one user's streaming answer
+never holds up another's.
 
 Gradio's API serves the same answers: the `ask` endpoint returns Answer.to_json().
 """
@@ -14,8 +14,8 @@ import filecmp
 import os
 import re
 import shutil
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -29,13 +29,16 @@ import gradio as gr  # noqa: E402
 from assistant import render  # noqa: E402
 from assistant.answer import Assistant  # noqa: E402
 from assistant.model import Answer  # noqa: E402
-from assistant.phrases import language_of_question  # noqa: E402
+from assistant.strings import STRINGS, language_name, text  # noqa: E402
+from index.language import question_language  # noqa: E402
+from index.model import DocumentInfo  # noqa: E402
 from index.retrieve import Filters  # noqa: E402
-from index.sync import Summary, sync  # noqa: E402
+from index.sync import Summary  # noqa: E402
 
 UPLOAD_TYPES = [".txt", ".docx", ".pdf", ".html", ".htm"]
 STREAM_UPDATES = 40          # an answer streams in at most this many steps
 STREAM_PAUSE = 0.03          # seconds between steps
+CONCURRENT_REQUESTS = 32     # requests served at once: a streaming answer mostly waits, it does not compute
 
 EXAMPLES = [
     "When was the policy brief on the Global Digital Compact released?",
@@ -43,47 +46,6 @@ EXAMPLES = [
     "What does resolution 76/307 decide?",
     "متى ستعقد قمة المستقبل؟",
 ]
-
-LANGUAGE_NAMES = {"ar": "العربية", "en": "English", "fr": "Français", "es": "Español", "ru": "Русский", "zh": "中文"}
-
-LABELS = {
-    "en": {
-        "title": "# ITU Council documents assistant\nAsk in Arabic or English. Every answer cites the paragraphs it "
-                 "comes from: click a citation to read the paragraph.",
-        "tab_chat": "Chat", "tab_docs": "Documents",
-        "chatbot": "Conversation", "question": "Your question",
-        "placeholder": "Ask about the Council documents… (follow-up questions are welcome)",
-        "send": "Ask", "clear": "Clear conversation", "examples": "Example questions",
-        "filters": "Filters", "document": "Document", "language": "Language", "year": "Year",
-        "all_documents": "All documents", "all_languages": "All languages", "all_years": "All years",
-        "mode": "Answer mode", "docs_intro": "Indexed documents. Add .txt, .docx, .pdf or .html Council "
-                                            "documents below: they are indexed at once and can be asked about.",
-        "upload": "Add documents", "refresh": "Refresh list", "table": "Indexed documents",
-        "columns": ["Document", "Title", "Language", "Date", "Paragraphs", "Indexed at"],
-        "indexing": "Indexing", "summary": "{documents} document(s) indexed: {added} paragraphs added, {updated} updated, "
-                                           "{removed} removed, {unchanged} unchanged; {embedded} embedded in {seconds:.1f} s.",
-        "saved_as": "{name} was saved as {saved} (another file named {name} already exists).",
-        "failed": "Not indexed:", "nothing": "No file received.",
-    },
-    "ar": {
-        "title": "# مساعد وثائق مجلس الاتحاد الدولي للاتصالات\nاسأل بالعربية أو بالإنكليزية. تستشهد كل إجابة "
-                 "بالفقرات التي أُخذت منها: انقر على الاستشهاد لقراءة الفقرة.",
-        "tab_chat": "المحادثة", "tab_docs": "الوثائق",
-        "chatbot": "المحادثة", "question": "سؤالك",
-        "placeholder": "اسأل عن وثائق المجلس… (يمكنك طرح أسئلة متابعة)",
-        "send": "اسأل", "clear": "مسح المحادثة", "examples": "أسئلة للتجربة",
-        "filters": "عوامل التصفية", "document": "الوثيقة", "language": "اللغة", "year": "السنة",
-        "all_documents": "كل الوثائق", "all_languages": "كل اللغات", "all_years": "كل السنوات",
-        "mode": "طريقة الإجابة", "docs_intro": "الوثائق المفهرسة. أضف وثائق المجلس بصيغة .txt أو .docx أو .pdf "
-                                              "أو .html أدناه: تُفهرس فوراً ويمكن السؤال عنها.",
-        "upload": "إضافة وثائق", "refresh": "تحديث القائمة", "table": "الوثائق المفهرسة",
-        "columns": ["الوثيقة", "العنوان", "اللغة", "التاريخ", "عدد الفقرات", "تاريخ الفهرسة"],
-        "indexing": "جارٍ الفهرسة", "summary": "فُهرست {documents} وثيقة: أُضيفت {added} فقرة، وحُدّثت {updated}، "
-                                               "وحُذفت {removed}، ولم تتغير {unchanged}؛ تضمين {embedded} في {seconds:.1f} ث.",
-        "saved_as": "حُفظ {name} باسم {saved} (يوجد ملف آخر بالاسم {name}).",
-        "failed": "لم تُفهرس:", "nothing": "لم يُستلم أي ملف.",
-    },
-}
 
 CSS = """
 #chat [dir], #upload-status [dir] { text-align: start; }  /* Gradio aligns message text left; RTL blocks start right */
@@ -102,15 +64,12 @@ CSS = """
 # --- the work behind the page --------------------------------------------------------
 
 class ChatApp:
-    """One Assistant per app, used from one worker thread."""
+    """One Assistant per app, shared by every request."""
 
     def __init__(self, config: Config):
         self.config = config
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="council-models")
-        self.assistant: Assistant = self._call(Assistant, config)
-
-    def _call(self, fn, *args, **kwargs):
-        return self._worker.submit(fn, *args, **kwargs).result()
+        self.assistant = Assistant(config)
+        self.index = self.assistant.index
 
     @property
     def mode(self) -> str:
@@ -118,24 +77,30 @@ class ChatApp:
 
     def ask(self, question: str, filters: Filters = Filters(), history: list[tuple[str, str]] | None = None,
             k: int | None = None) -> Answer:
-        return self._call(self.assistant.ask, question, k or self.config.k, filters, history or [])
+        return self.assistant.ask(question, k or self.config.k, filters, history or [])
 
-    def manifest(self) -> dict[str, dict]:
-        return self._call(self.assistant.retriever.store.manifest)
+    def catalog(self) -> list[DocumentInfo]:
+        return self.index.catalog()
 
     def sync(self, paths: list[Path], progress=lambda done, total: None) -> Summary:
-        """index.sync.sync on the worker; progress(done, total) is called on the
+        """Index.sync on a thread of its own; progress(done, total) is called on the
         caller's thread (Gradio's progress tracker belongs to the request)."""
-        state = {"done": 0, "total": 0}
+        state = {"done": 0, "total": 0, "summary": None, "error": None}
 
-        def record(done: int, total: int) -> None:
-            state.update(done=done, total=total)
+        def run() -> None:
+            try:
+                state["summary"] = self.index.sync(paths, lambda done, total: state.update(done=done, total=total))
+            except Exception as error:  # raised again on the caller's thread
+                state["error"] = error
 
-        future = self._worker.submit(sync, self.assistant.retriever, paths, record)
-        while not future.done():
+        worker = threading.Thread(target=run, name="council-sync", daemon=True)
+        worker.start()
+        while worker.is_alive():
             progress(state["done"], state["total"])
-            time.sleep(0.2)
-        return future.result()
+            worker.join(0.2)
+        if state["error"] is not None:
+            raise state["error"]
+        return state["summary"]
 
     def index_corpus(self) -> Summary | None:
         """Bring the index in line with config.corpus_dir (cheap when nothing changed)."""
@@ -144,19 +109,10 @@ class ChatApp:
         return self.sync([self.config.corpus_dir])
 
 
-def document_rows(manifest: dict[str, dict]) -> list[dict]:
-    """One row per indexed document, from the chunks' metadata."""
-    documents: dict[str, dict] = {}
-    for meta in manifest.values():
-        row = documents.setdefault(meta["document"], {
-            "document": meta["document"], "title": meta.get("title", ""), "language": meta.get("language", ""),
-            "date": meta.get("date", ""), "year": meta.get("year", 0), "paragraphs": set(), "indexed_at": ""})
-        row["paragraphs"].add(meta.get("paragraph", ""))
-        row["indexed_at"] = max(row["indexed_at"], meta.get("indexed_at", ""))
-    rows = sorted(documents.values(), key=lambda r: r["document"])
-    for row in rows:
-        row["paragraphs"] = len(row["paragraphs"])
-    return rows
+def document_rows(catalog: list[DocumentInfo]) -> list[dict]:
+    """One row per indexed document."""
+    return [{"document": d.id, "title": d.title, "language": d.language, "date": d.date, "year": d.year,
+             "paragraphs": d.paragraphs, "indexed_at": d.indexed_at} for d in catalog]
 
 
 def place_upload(source: Path, corpus_dir: Path, taken_ids: set[str] = frozenset()) -> tuple[Path, bool]:
@@ -187,7 +143,10 @@ def _stem_in_use(folder: Path, stem: str) -> bool:
 # --- what each control shows ------------------------------------------------------------
 
 def labels(ui: str) -> dict:
-    return LABELS.get(ui, LABELS["en"])
+    words = {key: text(key, ui) for key in STRINGS}
+    words.update(document=words["filter_document"], language=words["filter_language"], year=words["filter_year"],
+                 columns=[words[f"col_{c}"] for c in ("document", "title", "language", "date", "paragraphs", "indexed")])
+    return words
 
 
 def filter_choices(rows: list[dict], ui: str) -> dict[str, list[tuple[str, str]]]:
@@ -197,7 +156,7 @@ def filter_choices(rows: list[dict], ui: str) -> dict[str, list[tuple[str, str]]
     years = sorted({str(r["year"]) for r in rows if r["year"]}, reverse=True)
     return {
         "document": [(words["all_documents"], "")] + documents,
-        "language": [(words["all_languages"], "")] + [(f"{LANGUAGE_NAMES.get(code, code)} ({code})", code)
+        "language": [(words["all_languages"], "")] + [(f"{language_name(code, ui)} ({code})", code)
                                                       for code in languages],
         "year": [(words["all_years"], "")] + [(y, y) for y in years],
     }
@@ -207,6 +166,11 @@ def documents_table(rows: list[dict], ui: str) -> dict:
     """Dataframe value: localized headers, one row per document."""
     keys = ["document", "title", "language", "date", "paragraphs", "indexed_at"]
     return {"headers": labels(ui)["columns"], "data": [[row[k] for k in keys] for row in rows]}
+
+
+def filters_from(document: str | None, language: str | None, year: str | int | None) -> Filters:
+    year = str(year or "").strip()
+    return Filters(document=document or "", language=language or "", year=int(year) if year.isdigit() else 0)
 
 
 def mode_text(mode: str, ui: str) -> str:
@@ -233,7 +197,7 @@ def build_ui(app: ChatApp) -> gr.Blocks:
 def layout(app: ChatApp) -> SimpleNamespace:
     """The components, placed; no behaviour. Labels start in English."""
     words = labels("en")
-    rows = document_rows(app.manifest())
+    rows = document_rows(app.catalog())
     choices = filter_choices(rows, "en")
     ui = SimpleNamespace(turns=gr.State([]))  # [question, search query] of earlier answers: follow-ups use them
     with gr.Row(equal_height=True):
@@ -278,7 +242,7 @@ def wire(app: ChatApp, ui: SimpleNamespace, demo: gr.Blocks) -> None:
     private = {"api_visibility": "private"}  # the API is `ask` (api_ask), not the page's own events
 
     def respond(text, chat, earlier, document, language, year):
-        yield from answer_stream(app, text, chat, earlier, Filters(document or "", language or "", year or ""))
+        yield from answer_stream(app, text, chat, earlier, filters_from(document, language, year))
 
     ask_inputs = [ui.question, ui.chatbot, ui.turns, ui.document, ui.language, ui.year]
     ask_outputs = [ui.chatbot, ui.turns, ui.question]
@@ -318,7 +282,7 @@ def api_ask(app: ChatApp):
         are optional; history holds earlier [question, search_query] pairs (each answer's
         search_query) so that a follow-up question builds on them."""
         turns = [(q, s) for q, s in (history or [])]
-        return app.ask(question, Filters(document, language, year), turns, k).to_json()
+        return app.ask(question, filters_from(document, language, year), turns, k).to_json()
     return ask
 
 
@@ -330,7 +294,7 @@ def answer_stream(app: ChatApp, text: str, chat: list, earlier: list, filters: F
         yield chat, earlier, ""
         return
     chat = list(chat or []) + [{"role": "user", "content": render.question_html(text)},
-                               {"role": "assistant", "content": render.pending_html(language_of_question(text))}]
+                               {"role": "assistant", "content": render.pending_html(question_language(text))}]
     yield chat, earlier, ""
     history = [tuple(turn) for turn in earlier or []]
     try:
@@ -353,7 +317,7 @@ def index_uploads(app: ChatApp, files: list, ui: str, progress) -> str:
     if not files:
         return render.upload_summary_html([words["nothing"]], [], ui)
     notes, placed = [], {}
-    taken = {row["document"] for row in document_rows(app.manifest())}
+    taken = {row["document"] for row in document_rows(app.catalog())}
     for file in files:
         source = Path(file if isinstance(file, str) else file.name)
         target, written = place_upload(source, app.config.corpus_dir, taken)
@@ -381,7 +345,7 @@ def index_uploads(app: ChatApp, files: list, ui: str, progress) -> str:
 
 def refresh_updates(app: ChatApp, ui: str) -> list:
     """The documents table and the three filters, rebuilt from the index."""
-    rows = document_rows(app.manifest())
+    rows = document_rows(app.catalog())
     choices = filter_choices(rows, ui)
     words = labels(ui)
     return [gr.update(value=documents_table(rows, ui), label=words["table"]),
@@ -412,7 +376,7 @@ def label_updates(ui: str, mode: str) -> dict[str, dict]:
 
 def launch(app: ChatApp, host: str = "127.0.0.1", port: int = 7860, **kwargs) -> gr.Blocks:
     demo = build_ui(app)
-    demo.queue(default_concurrency_limit=1)
+    demo.queue(default_concurrency_limit=CONCURRENT_REQUESTS)
     demo.launch(server_name=host, server_port=port, share=False, theme=gr.themes.Soft(), css=CSS,
                 show_error=True, **kwargs)
     return demo

@@ -6,32 +6,24 @@ sentence citing an Arabic paragraph can be supported too.
 """
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
+from index.api import Sentence
 from index.arabic import tokens
-from index.embed import EmbeddingCache
-from index.model import Hit
-from index.sentences import reading_units
 
-LEXICAL_SUPPORT = 0.5      # share of the sentence's tokens found in the paragraph sentence
-SEMANTIC_SUPPORT = 0.86    # e5 cosine between the sentence and a paragraph sentence
-MARKER = re.compile(r"\s*\[(\d+)\]")
+LEXICAL_SUPPORT = 0.5      # share of the claim's tokens found in one paragraph sentence
+SEMANTIC_SUPPORT = 0.86    # e5 cosine between the claim and one paragraph sentence
 
 
-def supporting_sentence(sentence: str, hit: Hit, embedder, cache: EmbeddingCache) -> str:
-    """The paragraph sentence that best supports `sentence`, or "" if none does."""
-    claim = set(tokens(sentence))
-    units = reading_units(hit.paragraph, hit.section_title, hit.text)
-    if not units or not claim:
+def supporting_sentence(claim: str, claim_vector, sentences: list[Sentence]) -> str:
+    """The paragraph sentence that best supports `claim`, or "" if none does."""
+    words = set(tokens(claim))
+    if not sentences or not words:
         return ""
-    candidates = [unit.text for unit in units]
-    lexical = [len(claim & set(tokens(u.as_read))) / len(claim) for u in units]
-    vectors, _ = cache.embed([u.as_read for u in units] + [sentence])
-    vectors = np.asarray(vectors)
-    semantic = vectors[:-1] @ vectors[-1]
-    best = int(np.argmax(np.maximum(np.asarray(lexical), semantic - SEMANTIC_SUPPORT + LEXICAL_SUPPORT)))
+    lexical = np.asarray([len(words & set(tokens(s.as_read))) / len(words) for s in sentences])
+    semantic = np.stack([s.vector for s in sentences]) @ np.asarray(claim_vector, dtype=np.float32)
+    # Put both on one scale (how far past its own bar each signal is) to choose the sentence.
+    best = int(np.argmax(np.maximum(lexical - LEXICAL_SUPPORT, semantic - SEMANTIC_SUPPORT)))
     if lexical[best] >= LEXICAL_SUPPORT or semantic[best] >= SEMANTIC_SUPPORT:
-        return candidates[best]
+        return sentences[best].text
     return ""

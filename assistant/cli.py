@@ -9,15 +9,18 @@ from pathlib import Path
 
 from index.config import Config
 
+MAX_K = 50                 # paragraphs a search may return
 
-def _progress_bar(description: str):
+
+def progress_bar(description: str, unit: str = "text"):
+    """A progress(done, total) callback drawing a bar on stderr (none for small jobs)."""
     from tqdm import tqdm
     bar = None
 
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, desc=description, unit="text", file=sys.stderr, disable=total < 8)
+            bar = tqdm(total=total, desc=description, unit=unit, file=sys.stderr, disable=total < 8)
         bar.n = done
         bar.refresh()
         if done >= total:
@@ -25,32 +28,40 @@ def _progress_bar(description: str):
     return update
 
 
-def cmd_index(args, config: Config) -> int:
-    from index.retrieve import Retriever
+def _open_index(config: Config, rebuild: bool = False):
+    from index.api import Index
     from index.store import EmbedderMismatch
-    from index.sync import sync
     try:
-        retriever = Retriever(config, rebuild=args.rebuild)
+        return Index(config, rebuild=rebuild)
     except EmbedderMismatch as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        raise SystemExit(2)
+
+
+def cmd_index(args, config: Config) -> int:
+    index = _open_index(config, rebuild=args.rebuild)
     paths = [Path(p) for p in args.paths] or [config.corpus_dir]
-    summary = sync(retriever, paths, progress=_progress_bar("embedding"))
+    summary = index.sync(paths, progress=progress_bar("embedding"))
     if args.json:
         print(json.dumps(summary.to_json(), ensure_ascii=False))
     else:
         print(f"{summary.documents} documents, {summary.paragraphs} paragraphs: {summary.added} added, "
               f"{summary.updated} updated, {summary.removed} removed, {summary.unchanged} unchanged; "
-              f"{summary.embedded} chunks embedded in {summary.seconds:.1f} s")
-        for error in summary.errors:
-            print(f"error: {error['path']}: {error['error']}", file=sys.stderr)
+              f"{summary.embedded} texts embedded in {summary.seconds:.1f} s")
+    for error in summary.errors:
+        print(f"error: {error['path']}: {error['error']}", file=sys.stderr)
     return 1 if summary.errors else 0
 
 
+def _filters(args):
+    from index.retrieve import Filters
+    return Filters(document=args.document, symbol=args.symbol, language=args.language, year=args.year or 0)
+
+
 def cmd_search(args, config: Config) -> int:
-    from index.retrieve import Filters, Retriever
-    retriever = Retriever(config)
-    hits = retriever.search(args.query, k=args.k, filters=Filters(args.document, args.language, args.year))
+    from assistant.answer import clean_question
+    index = _open_index(config)
+    hits = index.search(clean_question(args.query), k=args.k, filters=_filters(args)) if args.query.strip() else []
     if args.json:
         print(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=1))
         return 0
@@ -60,26 +71,32 @@ def cmd_search(args, config: Config) -> int:
         label = f" (printed {hit.label})" if hit.label and hit.label != hit.paragraph else ""
         print(f"[{n}] {hit.document} ¶{hit.paragraph}{label} [{hit.language}] score {hit.score:.4f} "
               f"dense #{hit.dense_rank} lexical #{hit.lexical_rank}")
-        print(f"    {hit.title}")
+        print(f"    {' > '.join([hit.title, *hit.headings])}")
         print("    " + hit.text.replace("\n", "\n    "))
     return 0
 
 
 def cmd_ask(args, config: Config) -> int:
     from assistant.answer import Assistant
-    from index.retrieve import Filters
-    assistant = Assistant(config)
-    filters = Filters(args.document, args.language, args.year)
+    assistant = Assistant(config, _open_index(config))
+    filters = _filters(args)
     if args.jsonl:
-        # One process for the whole batch: the model and index load once.
-        for line in sys.stdin:
+        # One process for the whole batch: the model and index load once. A bad line
+        # gets an error object of its own; the batch goes on.
+        for number, line in enumerate(sys.stdin, 1):
             if not line.strip():
                 continue
-            item = json.loads(line)
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+                    raise ValueError('expected an object with a string "question"')
+            except ValueError as error:
+                print(json.dumps({"line": number, "error": f"not a question: {error}"}), flush=True)
+                continue
             answer = assistant.ask(item["question"], k=args.k, filters=filters)
             print(json.dumps({"id": item.get("id"), **answer.to_json()}, ensure_ascii=False), flush=True)
         return 0
-    if not args.question:
+    if args.question is None:
         print("error: give a QUESTION, or --jsonl to read questions from standard input", file=sys.stderr)
         return 2
     answer = assistant.ask(args.question, k=args.k, filters=filters)
@@ -90,7 +107,7 @@ def cmd_ask(args, config: Config) -> int:
     for citation in answer.citations:
         hit = citation.hit
         print(f"\n[{citation.n}] {hit.title or hit.document}, paragraph {hit.paragraph}"
-              f"{f' (printed {hit.label})' if hit.label != hit.paragraph else ''}, {hit.language}, {hit.date}")
+              f"{f' (printed {hit.label})' if hit.label and hit.label != hit.paragraph else ''}, {hit.language}, {hit.date}")
         print("    " + hit.text.replace("\n", "\n    "))
     if answer.abstained and answer.retrieved:
         for hit in answer.retrieved[:3]:
@@ -115,7 +132,7 @@ def cmd_chat(args, config: Config) -> int:
         print(f"note: {config.corpus_dir} does not exist; add documents in the Documents tab", file=sys.stderr)
     else:
         print(f"index: {summary.documents} documents, {summary.paragraphs} paragraphs: {summary.added} added, "
-              f"{summary.updated} updated, {summary.removed} removed; {summary.embedded} chunks embedded "
+              f"{summary.updated} updated, {summary.removed} removed; {summary.embedded} texts embedded "
               f"in {summary.seconds:.1f} s", file=sys.stderr)
         for error in summary.errors:
             print(f"error: {error['path']}: {error['error']}", file=sys.stderr)
@@ -124,9 +141,28 @@ def cmd_chat(args, config: Config) -> int:
 
 
 def cmd_eval(args, config: Config) -> int:
-    """Score the assistant on a gold set (evals/README.md); --check fails below evals/thresholds.json."""
-    from evals.run_eval import run
-    return run(args, config)
+    """Score the assistant on gold sets (evals/README.md). The harness is imported only here:
+    the product does not depend on it."""
+    from evals.runner import main as run_eval
+    return run_eval(args.eval_args, config)
+
+
+def _positive(upper: int):
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {value!r}")
+        if not 1 <= number <= upper:
+            raise argparse.ArgumentTypeError(f"must be between 1 and {upper}, not {number}")
+        return number
+    return parse
+
+
+def _year(value: str) -> int:
+    if not (value.isdigit() and len(value) == 4):
+        raise argparse.ArgumentTypeError(f"a year is four digits, like 2023, not {value!r}")
+    return int(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -156,23 +192,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.set_defaults(run=cmd_chat)
 
-    from evals.run_eval import add_arguments as add_eval_arguments
-    p = sub.add_parser("eval", help="score the assistant on a gold set (--gold, or --squad); --check gates on thresholds")
-    add_eval_arguments(p)
+    # Its options belong to evals.runner, parsed there: the product does not import the harness.
+    p = sub.add_parser("eval", add_help=False, help="score the assistant on gold sets; `council eval --help` for options")
     p.set_defaults(run=cmd_eval)
     return parser
 
 
 def _add_retrieval_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--k", type=_positive(MAX_K), default=5, help=f"paragraphs to return (1 to {MAX_K})")
     p.add_argument("--json", action="store_true")
     p.add_argument("--document", default="", help="only this document id")
+    p.add_argument("--symbol", default="", help="only documents with this symbol (all their language versions)")
     p.add_argument("--language", default="", help="only documents in this language (ar, en, ...)")
-    p.add_argument("--year", default="", help="only documents of this year")
+    p.add_argument("--year", type=_year, default=0, help="only documents of this year")
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "eval":
+        args.eval_args = rest
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     config = Config.from_env(data_dir=Path(args.data_dir) if args.data_dir else None)
     return args.run(args, config)
 

@@ -2,20 +2,21 @@
 question, each cited. Never a dump of whole paragraphs."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
+from index.api import Sentence
 from index.arabic import tokens
-from index.embed import EmbeddingCache
 from index.model import Hit
-from index.sentences import reading_units
 
 PARAGRAPHS_READ = 3        # sentences are taken from the top paragraphs only
 MAX_SENTENCES = 2
+OVERLAP_WEIGHT = 0.05      # a sentence sharing every question word gains about the gap between 1st and 3rd
+RANK_PENALTY = 0.01        # per paragraph rank: retrieval already weighed the whole paragraph
 ANSWER_TYPE_BONUS = 0.02   # about the gap between the best and the third-best sentence
+RUNNER_UP_WITHIN = 0.01    # a second sentence is quoted only when it scores nearly as well
 
 _MONTH = ("يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر|"
           "January|February|March|April|May|June|July|August|September|October|November|December")
@@ -29,44 +30,39 @@ ANSWER_TYPES = [
 
 
 @dataclass
-class Sentence:
-    hit_index: int
-    text: str
+class Scored:
+    hit_index: int             # which retrieved paragraph the sentence is from
+    n: int                     # its position in that paragraph
+    text: str                  # as printed
     similarity: float          # e5 cosine, question vs sentence
     overlap: float             # share of the question's lexical tokens the sentence has
     score: float = 0.0
 
 
-def score_sentences(question: str, question_vector: list[float], hits: list[Hit],
-                    cache: EmbeddingCache) -> list[Sentence]:
+def score_sentences(question: str, vector, hits: list[Hit], sentences: dict) -> list[Scored]:
     """Every sentence of the top paragraphs, scored against the question, best first."""
-    candidates = [(i, unit) for i, hit in enumerate(hits[:PARAGRAPHS_READ])
-                  for unit in reading_units(hit.paragraph, hit.section_title, hit.text)]
+    candidates = [(i, s) for i, hit in enumerate(hits[:PARAGRAPHS_READ]) for s in sentences.get(hit.key, [])]
     if not candidates:
         return []
-    # Indexing embedded these very texts (index.sync), so this is a cache lookup.
-    vectors, _ = cache.embed([unit.as_read for _, unit in candidates])
-    similarities = np.asarray(vectors) @ np.asarray(question_vector)
+    similarities = np.stack([s.vector for _, s in candidates]) @ np.asarray(vector, dtype=np.float32)
     wanted = set(tokens(question))
-    sentences = []
-    for (i, unit), similarity in zip(candidates, similarities):
-        overlap = len(wanted & set(tokens(unit.as_read))) / len(wanted) if wanted else 0.0
-        # The paragraph's rank is evidence too: retrieval already weighed the whole paragraph.
-        score = float(similarity) + 0.05 * overlap - 0.01 * i + _answer_type_bonus(question, unit.text)
-        sentences.append(Sentence(i, unit.text, float(similarity), overlap, score))
-    return sorted(sentences, key=lambda s: s.score, reverse=True)
+    scored = []
+    for (i, sentence), similarity in zip(candidates, similarities):
+        overlap = len(wanted & set(tokens(sentence.as_read))) / len(wanted) if wanted else 0.0
+        score = float(similarity) + OVERLAP_WEIGHT * overlap - RANK_PENALTY * i + _answer_type_bonus(question, sentence)
+        scored.append(Scored(i, sentence.n, sentence.text, float(similarity), overlap, score))
+    return sorted(scored, key=lambda s: (-s.score, s.hit_index, s.n))
 
 
-def _answer_type_bonus(question: str, sentence: str) -> float:
+def _answer_type_bonus(question: str, sentence: Sentence) -> float:
     """A "when" question is answered by a sentence with a date, "how many" by a number."""
     return sum(ANSWER_TYPE_BONUS for asks, holds in ANSWER_TYPES
-               if asks.search(question) and holds.search(sentence))
+               if asks.search(question) and holds.search(sentence.text))
 
 
-def pick(sentences: list[Sentence]) -> list[Sentence]:
+def pick(scored: list[Scored]) -> list[Scored]:
     """The best sentence, plus a runner-up that scores nearly as well."""
-    if not sentences:
+    if not scored:
         return []
-    best = sentences[0]
-    chosen = [best] + [s for s in sentences[1:] if s.score >= best.score - 0.01][: MAX_SENTENCES - 1]
-    return chosen
+    best = scored[0]
+    return [best] + [s for s in scored[1:] if s.score >= best.score - RUNNER_UP_WITHIN][: MAX_SENTENCES - 1]

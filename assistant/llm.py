@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from assistant.cite import MARKER
-from assistant.model import Answer, Citation
-from assistant.phrases import phrase
+from assistant.model import MARKER, Answer, strip_markers
+from assistant.strings import text
 from index.config import Config
 from index.model import Hit
 from index.sentences import split_sentences
@@ -31,11 +30,12 @@ def load_llm(config: Config):
     if config.llm == "openai":
         from llama_index.llms.openai_like import OpenAILike
         return OpenAILike(model=config.llm_model or "local", api_base=config.llm_url or "http://127.0.0.1:8080/v1",
-                          api_key=config.llm_api_key or "none", is_chat_model=True, timeout=120)
+                          api_key=config.llm_api_key or "none", is_chat_model=True, timeout=config.llm_timeout,
+                          max_retries=0)
     if config.llm == "ollama":
         from llama_index.llms.ollama import Ollama
         return Ollama(model=config.llm_model or "llama3.1", base_url=config.llm_url or "http://127.0.0.1:11434",
-                      request_timeout=120)
+                      request_timeout=config.llm_timeout)
     raise ValueError(f"unknown COUNCIL_LLM {config.llm!r}: use 'openai' or 'ollama'")
 
 
@@ -52,31 +52,26 @@ def answer_with_llm(answer: Answer, llm, supports: Callable[[str, Hit], str]) ->
 
 
 def check_citations(answer: Answer, output: str, supports: Callable[[str, Hit], str]) -> None:
-    """Keep a marker only where its paragraph supports the sentence; renumber the kept
+    """Keep a marker only where its paragraph supports the sentence; number the kept
     ones 1..m in order of appearance; flag sentences left with no support."""
     if NO_ANSWER in output or not output.strip():
-        answer.text, answer.abstained = phrase("abstain", answer.language), True
+        answer.text, answer.abstained = text("abstain", answer.language), True
         return
-    numbers: dict[int, int] = {}
     lines = []
     for sentence in split_sentences(output):
-        claim = MARKER.sub("", sentence).strip()
+        claim = strip_markers(sentence).strip()
         kept = []
         for marker in dict.fromkeys(int(m) for m in MARKER.findall(sentence)):
             if not 1 <= marker <= len(answer.retrieved):
                 continue
             hit = answer.retrieved[marker - 1]
             quote = supports(claim, hit)
-            if not quote:
-                continue
-            if marker not in numbers:
-                numbers[marker] = len(numbers) + 1
-                answer.citations.append(Citation(numbers[marker], hit, quote))
-            kept.append(numbers[marker])
+            if quote:
+                kept.append(answer.cite(hit, quote))
         if kept:
-            lines.append(claim + " " + "".join(f"[{n}]" for n in kept))
+            lines.append(claim + " " + "".join(f"[{n}]" for n in dict.fromkeys(kept)))
         elif claim:
             answer.unsupported.append(claim)
-            lines.append(f"{claim} ⚠ ({phrase('unsupported', answer.language)})")
+            lines.append(f"{claim} ⚠ ({text('unsupported', answer.language)})")
     answer.text = "\n".join(lines)
     answer.abstained = not answer.citations

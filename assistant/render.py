@@ -11,19 +11,12 @@ from __future__ import annotations
 import html
 import re
 
-from assistant.model import Answer, Citation
-from assistant.phrases import phrase
+from assistant.model import MARKER, Answer, Citation
+from assistant.strings import text as words
 from index.model import Hit
+from index.sentences import split_sentences
 
 CLOSEST_SHOWN = 3  # paragraphs listed under an abstention
-
-WORDS = {
-    "en": {"paragraph": "paragraph", "printed": "printed", "document": "Document",
-           "thinking": "Searching the documents…"},
-    "ar": {"paragraph": "الفقرة", "printed": "كما طُبعت", "document": "الوثيقة",
-           "thinking": "جارٍ البحث في الوثائق…"},
-}
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def esc(text: str) -> str:
@@ -40,10 +33,6 @@ def direction(language: str) -> str:
     return "rtl" if language == "ar" else "ltr"
 
 
-def _words(language: str) -> dict[str, str]:
-    return WORDS.get(language, WORDS["en"])
-
-
 def _block(inner_html: str, css_class: str, dir_: str = "auto", lang: str = "") -> str:
     lang_attr = f' lang="{esc(lang)}"' if lang else ""
     return f'<div class="{css_class}" dir="{dir_}"{lang_attr}>{inner_html}</div>'
@@ -58,7 +47,7 @@ def question_html(question: str) -> str:
 # --- the answer, while it streams and when it is done ------------------------------
 
 def pending_html(language: str) -> str:
-    return _block(esc(_words(language)["thinking"]), "answer answer-pending", direction(language), language)
+    return _block(esc(words("thinking", language)), "answer answer-pending", direction(language), language)
 
 
 def streaming_html(partial_text: str, language: str) -> str:
@@ -89,12 +78,12 @@ def _answer_lines(text: str) -> str:
 
 def _with_markers(line: str) -> str:
     """Escape a line, then make its [n] markers stand out (digits only: safe)."""
-    return _MARKER.sub(r'<span class="marker">[\1]</span>', esc(line))
+    return MARKER.sub(r'<span class="marker">[\1]</span>', esc(line))
 
 
 def _unsupported_html(answer: Answer) -> str:
     items = "".join(f'<li dir="auto">{esc(s)}</li>' for s in answer.unsupported)
-    return (f'<div class="unsupported" dir="auto"><strong>{esc(phrase("unsupported", answer.language))}'
+    return (f'<div class="unsupported" dir="auto"><strong>{esc(words("unsupported", answer.language))}'
             f"</strong><ul>{items}</ul></div>")
 
 
@@ -109,14 +98,13 @@ def hit_details_html(hit: Hit, tag: str, language: str, quote: str = "", css_cla
     text, with the supporting sentence marked."""
     summary = f'<summary dir="{direction(hit.language)}">{esc(tag)} {citation_heading_html(hit, language)}</summary>'
     body = _block(highlight(hit.text, quote), "paragraph-text", direction(hit.language), hit.language)
-    source = _block(f'{esc(_words(language)["document"])}: <code>{esc(hit.document)}</code>', "source")
+    source = _block(f'{esc(words("document", language))}: <code>{esc(hit.document)}</code>', "source")
     return f'<details class="{css_class}">{summary}{body}{source}</details>'
 
 
 def citation_heading_html(hit: Hit, language: str) -> str:
     """Title or symbol, paragraph number (and printed label if different), date,
     language; each part isolated (<bdi>) so a date keeps its order in Arabic text."""
-    words = _words(language)
     name = hit.title or hit.symbol or hit.document
     if hit.symbol and hit.title:
         name = f"{hit.symbol}: {hit.title}"
@@ -125,9 +113,9 @@ def citation_heading_html(hit: Hit, language: str) -> str:
         if hit.label and hit.label != number:
             number += f" ({hit.label})"
     else:
-        number = f"{words['paragraph']} {hit.paragraph}"
+        number = f"{words('paragraph', language)} {hit.paragraph}"
         if hit.label and hit.label != hit.paragraph:
-            number += f" ({words['printed']} {hit.label})"
+            number += f" ({words('printed', language)} {hit.label})"
     parts = [f'<bdi class="title">{esc(name)}</bdi>', f"<bdi>{esc(number)}</bdi>"]
     parts += [f'<bdi dir="ltr">{esc(p)}</bdi>' for p in (hit.date, hit.language) if p]
     return " · ".join(parts)
@@ -152,13 +140,12 @@ def highlight(text: str, quote: str) -> str:
 
 
 def _quote_spans(text: str, quote: str) -> list[tuple[int, int]]:
-    from index.sentences import split_sentences
     spans = []
     for sentence in split_sentences(quote or ""):
-        words = sentence.split()
-        if not words:
+        pieces = sentence.split()
+        if not pieces:
             continue
-        match = re.search(r"\s+".join(re.escape(w) for w in words), text)
+        match = re.search(r"\s+".join(re.escape(w) for w in pieces), text)
         if match:
             spans.append(match.span())
     return spans

@@ -4,19 +4,18 @@
 
 XQUAD_DIR holds xquad.ar.json and xquad.en.json (SQuAD format, 240 parallel
 paragraphs, 1190 parallel questions). Each context is written as one .txt file
-and indexed through the product's own path (index.sync.sync with a Retriever):
-the Arabic contexts in one store, the English ones in another. Three pairs are
-scored - ar->ar, en->ar (English questions over the Arabic contexts) and en->en -
-with R@1, R@5 and MRR@10 for dense only, lexical only (BM25), plain RRF and the
-product's fusion (Retriever.search). A question is answered by the paragraph it
-was written for; a hit counts at the rank of the first chunk of that paragraph.
+(evals.datasets, as `council eval --squad` does) and indexed through the
+product's own path (Index.sync): the Arabic contexts in one store, the English
+ones in another. Three pairs are scored - ar->ar, en->ar (English questions over
+the Arabic contexts) and en->en - with R@1, R@5 and MRR@10 for dense only, dense
+with sentence vectors, lexical only (BM25), plain RRF and the product's fusion
+(Index.search). A question is answered by the context it was written for.
 
-Passage and query vectors are cached under --data-dir (index.embed's
-EmbeddingCache), so a rerun with the same --data-dir embeds nothing. Scoring
-runs Retriever.search on those cached query vectors; its latency is timed end
-to end (query embedding included) on the first --timed questions of each pair,
-and without the query embedding on all of them. Without --data-dir a
-temporary folder is used and removed.
+Passage vectors are cached under --data-dir (index.embed's EmbeddingCache), so a
+rerun with the same --data-dir embeds no passage. Search latency is timed end to
+end (query embedding included) on the first --timed questions of each pair, and
+without the query embedding on all of them. Without --data-dir a temporary
+folder is used and removed.
 """
 from __future__ import annotations
 
@@ -29,10 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from evals.datasets import load_squad, write_squad_corpus
+from index.api import Index
 from index.config import Config
-from index.embed import EmbeddingCache
-from index.retrieve import CANDIDATES, Retriever
-from index.sync import sync
+from index.retrieve import CANDIDATES
 
 PAIRS = (("ar->ar", "ar", "ar"), ("en->ar", "en", "ar"), ("en->en", "en", "en"))
 METHODS = ("dense", "dense+sent", "lexical", "rrf", "fusion")
@@ -40,81 +39,19 @@ PLAIN_RRF_K = 60  # the textbook constant (Cormack et al. 2009): the baseline, n
 DEPTH = 10        # ranks looked at: MRR@10
 
 
-def load_xquad(folder: Path, language: str) -> tuple[list[str], list[tuple[str, str, int]]]:
-    """Contexts in file order, and (question id, question, context index)."""
-    data = json.loads((folder / f"xquad.{language}.json").read_text(encoding="utf-8"))
-    contexts, questions = [], []
-    for article in data["data"]:
-        for paragraph in article["paragraphs"]:
-            for qa in paragraph["qas"]:
-                questions.append((qa["id"], qa["question"], len(contexts)))
-            contexts.append(paragraph["context"])
-    return contexts, questions
-
-
-def doc_id(index: int) -> str:
-    return f"ctx-{index:03d}"
-
-
-def write_corpus(folder: Path, contexts: list[str]) -> None:
-    """One .txt per context, on one line: no numbering and no blank line, so the
-    Council parser makes it a single paragraph ("1") of document ctx-NNN."""
-    folder.mkdir(parents=True, exist_ok=True)
-    wanted = {f"{doc_id(i)}.txt": " ".join(c.split()) for i, c in enumerate(contexts)}
-    for stale in set(p.name for p in folder.glob("*.txt")) - wanted.keys():
-        (folder / stale).unlink()
-    for name, text in wanted.items():
-        path = folder / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text + "\n":
-            path.write_text(text + "\n", encoding="utf-8")
-
-
-def build_index(data_dir: Path, language: str, contexts: list[str]) -> Retriever:
+def build_index(data_dir: Path, language: str, contexts: list[str]) -> Index:
     """The product's own indexing path; a rerun re-embeds nothing."""
     docs = data_dir / "docs" / language
-    write_corpus(docs, contexts)
+    write_squad_corpus(docs, contexts)
     # Config built directly, not from the environment: a COUNCIL_CHROMA_URL or
     # COUNCIL_EMBEDDER set in the shell must not change what is measured.
-    retriever = Retriever(Config(data_dir=data_dir / language, corpus_dir=docs))
-    started = time.monotonic()
-    summary = sync(retriever, [docs])
-    print(f"[{language}] {summary.documents} documents, {retriever.store.count()} chunks, "
-          f"{summary.embedded} embedded, {time.monotonic() - started:.1f}s", file=sys.stderr)
+    index = Index(Config(data_dir=data_dir / language, corpus_dir=docs))
+    summary = index.sync([docs])
+    print(f"[{language}] {summary.documents} documents, {summary.embedded} embedded, {summary.seconds:.1f}s",
+          file=sys.stderr)
     if summary.errors or summary.documents != len(contexts):
         raise SystemExit(f"indexing {language} failed: {summary.errors}")
-    return retriever
-
-
-class _QueryEmbedder:
-    """EmbeddingCache stores passage vectors; this adapter lets it store e5 query
-    vectors (a different prefix, hence a different id)."""
-
-    def __init__(self, embedder):
-        self.model_name = embedder.model_name + "|query"
-        self._embedder = embedder
-
-    def get_text_embedding_batch(self, texts: list[str]) -> list[list[float]]:
-        return [self._embedder.get_query_embedding(t) for t in texts]
-
-
-class _CachedQueries:
-    """Stands in for the Retriever's embedder while scoring, so the product's
-    search runs unchanged on query vectors embedded once and cached; latency is
-    measured separately with the real embedder."""
-
-    def __init__(self, embedder, vectors: dict[str, list[float]]):
-        self._embedder, self._vectors = embedder, vectors
-
-    def get_query_embedding(self, query: str) -> list[float]:
-        return self._vectors.get(query) or self._embedder.get_query_embedding(query)
-
-
-def query_vectors(data_dir: Path, retriever: Retriever, texts: list[str]) -> dict[str, list[float]]:
-    cache = EmbeddingCache(data_dir / "query_embeddings.sqlite", _QueryEmbedder(retriever.embedder))
-    vectors = []
-    for start in range(0, len(texts), 100):  # commit as we go: a killed first run keeps its work
-        vectors += cache.embed(texts[start:start + 100])[0]
-    return dict(zip(texts, vectors))
+    return index
 
 
 def documents(ranked_chunk_ids: list[str]) -> list[str]:
@@ -146,38 +83,30 @@ def score(ranks: list[int | None]) -> dict:
             "n": n}
 
 
-def run_pair(retriever: Retriever, questions: list[tuple[str, str, int]], vectors: dict[str, list[float]],
-             timed: int) -> tuple[dict, dict]:
-    """Scores of the four methods, and the product's latency: end to end (it
-    embeds the query itself) on the first `timed` questions, and without the
-    query embedding on all of them."""
-    real_embedder = retriever.embedder
-    retriever.search(questions[0][1], k=DEPTH)  # warm-up: loads the lexical index, first Chroma query
+def run_pair(index: Index, questions: list[tuple[str, str]], timed: int) -> tuple[dict, dict]:
+    """Scores of the methods, and the product's latency: end to end (it embeds the
+    query itself) on the first `timed` questions, and without the query embedding on all."""
+    index.search(questions[0][0], k=DEPTH)  # warm-up: loads the lexical index, first Chroma query
     end_to_end = []
-    for _, question, _ in questions[:timed]:
+    for question, _ in questions[:timed]:
+        index.embedder.query.cache_clear()
         started = time.perf_counter()
-        retriever.search(question, k=DEPTH)
+        index.search(question, k=DEPTH)
         end_to_end.append((time.perf_counter() - started) * 1000)
 
     ranks: dict[str, list[int | None]] = {m: [] for m in METHODS}
     without_embedding = []
-    lexical_index = retriever.lexical
-    retriever.embedder = _CachedQueries(real_embedder, vectors)
-    try:
-        for _, question, context in questions:
-            gold = doc_id(context)
-            dense = retriever.store.query(vectors[question], CANDIDATES, None)
-            lexical = lexical_index.search(question, CANDIDATES)
-            started = time.perf_counter()
-            hits = retriever.search(question, k=DEPTH)
-            without_embedding.append((time.perf_counter() - started) * 1000)
-            ranks["dense"].append(rank_of(gold, documents([c for c, _ in dense])))
-            ranks["dense+sent"].append(rank_of(gold, documents([c for c, _ in retriever.dense(vectors[question], None)])))
-            ranks["lexical"].append(rank_of(gold, documents([c for c, _ in lexical])))
-            ranks["rrf"].append(rank_of(gold, documents(plain_rrf(dense, lexical))))
-            ranks["fusion"].append(rank_of(gold, [h.document for h in hits]))
-    finally:
-        retriever.embedder = real_embedder
+    for question, gold in questions:
+        vector = index.embed_query(question)
+        parts = index.rankings(question, vector)
+        started = time.perf_counter()
+        hits = index.search(question, k=DEPTH, vector=vector)
+        without_embedding.append((time.perf_counter() - started) * 1000)
+        ranks["dense"].append(rank_of(gold, documents([c for c, _ in parts["dense"]])))
+        ranks["dense+sent"].append(rank_of(gold, documents([c for c, _ in parts["dense+sent"]])))
+        ranks["lexical"].append(rank_of(gold, documents([c for c, _ in parts["lexical"]])))
+        ranks["rrf"].append(rank_of(gold, documents(plain_rrf(parts["dense"], parts["lexical"]))))
+        ranks["fusion"].append(rank_of(gold, [h.document for h in hits]))
     latency = {"end_to_end_ms": statistics.median(end_to_end) if end_to_end else None, "timed_queries": len(end_to_end),
                "without_query_embedding_ms": statistics.median(without_embedding)}
     return {m: score(r) for m, r in ranks.items()}, latency
@@ -210,21 +139,20 @@ def main(argv: list[str] | None = None) -> int:
 
     contexts, questions = {}, {}
     for language in ("ar", "en"):
-        contexts[language], questions[language] = load_xquad(args.xquad_dir, language)
+        contexts[language], items = load_squad(args.xquad_dir / f"xquad.{language}.json")
+        questions[language] = [(item.id, item.question, item.gold[0][0]) for item in items]
     # The files are parallel: the same question ids on the same context positions.
     assert [(i, c) for i, _, c in questions["ar"]] == [(i, c) for i, _, c in questions["en"]], "ar/en not parallel"
 
     temporary = args.data_dir is None
     data_dir = Path(tempfile.mkdtemp(prefix="xquad-bench-")) if temporary else args.data_dir
     try:
-        retrievers = {language: build_index(data_dir, language, contexts[language]) for language in ("ar", "en")}
+        indexes = {language: build_index(data_dir, language, contexts[language]) for language in ("ar", "en")}
         results, latency = {}, {}
         for pair, query_language, context_language in PAIRS:
-            asked = questions[query_language][: args.limit]
+            asked = [(q, c) for _, q, c in questions[query_language][: args.limit]]
             started = time.monotonic()
-            retriever = retrievers[context_language]
-            vectors = query_vectors(data_dir, retriever, [q for _, q, _ in asked])
-            results[pair], latency[pair] = run_pair(retriever, asked, vectors, args.timed)
+            results[pair], latency[pair] = run_pair(indexes[context_language], asked, args.timed)
             print(f"[{pair}] {len(asked)} questions, {time.monotonic() - started:.1f}s", file=sys.stderr)
     finally:
         if temporary:

@@ -1,11 +1,12 @@
-"""Print the abstention signals on calibration questions and how candidate floors
-would decide, so the floors in assistant/abstain.py are chosen from figures.
+"""The abstention rule on calibration questions: each question's signals, and the
+precision/recall of abstaining along a range of floors, so the floors in
+assistant/abstain.py are chosen from a curve, not one point.
 
     python -m evals.calibrate_abstention [QUESTIONS.jsonl]
 
 QUESTIONS (default evals/calibration/abstention.jsonl, written apart from the
-gold set) holds {"id", "question", "answerable"} lines, asked of the configured
-index. Run it against other corpora too (e.g. COUNCIL_DATA_DIR of a SQuAD eval):
+gold sets) holds {"id", "question", "answerable"} lines, asked of the configured
+index. Run it against other corpora too (e.g. the data dir of a SQuAD eval):
 a floor that only fits one corpus is no floor.
 """
 from __future__ import annotations
@@ -14,42 +15,59 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.abstain import margin, missing_identifiers
+from assistant.abstain import CROSS_SCRIPT, SAME_SCRIPT, margin
 from assistant.answer import Assistant
 from assistant.extractive import score_sentences
-from index.arabic import script
 from index.config import Config
+from index.language import script
 
 DEFAULT = Path(__file__).parent / "calibration" / "abstention.jsonl"
-SIMILARITY_FLOORS = (0.76, 0.77, 0.78, 0.79, 0.80, 0.81, 0.82, 0.83, 0.84, 0.85)
-MARGIN_FLOORS = (0.035, 0.04, 0.045, 0.05, 0.055)
+SIMILARITY_FLOORS = [round(0.74 + 0.01 * i, 2) for i in range(13)]
+
+
+def signals(assistant: Assistant, question: str) -> dict:
+    index = assistant.index
+    vector = index.embed_query(question)
+    hits = index.search(question, k=5, vector=vector)
+    scored = score_sentences(question, vector, hits, index.sentences(hits[:3]))
+    best = scored[0] if scored else None
+    return {"same_script": bool(best) and script(question) == script(hits[best.hit_index].text),
+            "similarity": best.similarity if best else 0.0,
+            "margin": margin(vector, best.similarity, index) if best else 0.0,
+            "missing_identifier": bool(index.missing_identifiers(question))}
+
+
+def curve(rows: list[dict], margin_floor: float) -> list[tuple[float, float | None, float | None]]:
+    """(similarity floor, abstention precision, abstention recall) when abstaining below the
+    floor unless the margin clears `margin_floor`, or when an identifier is missing."""
+    points = []
+    for floor in SIMILARITY_FLOORS:
+        abstained = [r for r in rows if r["missing_identifier"] or (r["similarity"] < floor and r["margin"] < margin_floor)]
+        right = sum(not r["answerable"] for r in abstained)
+        unanswerable = sum(not r["answerable"] for r in rows)
+        points.append((floor, right / len(abstained) if abstained else None, right / unanswerable if unanswerable else None))
+    return points
 
 
 def main(path: Path = DEFAULT) -> None:
     assistant = Assistant(Config.from_env())
-    retriever = assistant.retriever
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
         item = json.loads(line)
-        question = item["question"]
-        vector = retriever.embedder.get_query_embedding(question)
-        hits = retriever.search(question, k=5)
-        best = score_sentences(question, vector, hits, assistant.cache)[0]
-        same = script(question) == script(hits[best.hit_index].text)
-        rows.append((item["answerable"], same, best.similarity, margin(vector, best.similarity, retriever),
-                     bool(missing_identifiers(question, retriever))))
-        print(f"{item['id']:10} answerable={item['answerable']!s:5} same_script={same!s:5} "
-              f"similarity={rows[-1][2]:.3f} margin={rows[-1][3]:.3f} missing_identifier={rows[-1][4]}")
-    for same in (True, False):
-        subset = [r for r in rows if r[1] == same]
-        print(f"\n{'same' if same else 'cross'}-script ({len(subset)} questions): right decisions when abstaining "
-              "below both floors (rows: soft similarity floor; columns: margin floor; the hard floor goes "
-              "below the lowest answerable similarity)")
-        print("       " + " ".join(f"{m:>6}" for m in MARGIN_FLOORS))
-        for floor in SIMILARITY_FLOORS:
-            right = [sum(((s < floor and m < mf) or missing) == (not answerable)
-                         for answerable, _, s, m, missing in subset) for mf in MARGIN_FLOORS]
-            print(f"  {floor:.2f} " + " ".join(f"{r:>6}" for r in right))
+        row = {"id": item["id"], "answerable": item["answerable"], **signals(assistant, item["question"])}
+        rows.append(row)
+        print(f"{row['id']:10} answerable={row['answerable']!s:5} same_script={row['same_script']!s:5} "
+              f"similarity={row['similarity']:.3f} margin={row['margin']:.3f} missing_identifier={row['missing_identifier']}")
+    for same, floors in ((True, SAME_SCRIPT), (False, CROSS_SCRIPT)):
+        subset = [r for r in rows if r["same_script"] == same]
+        print(f"\n{'same' if same else 'cross'}-script questions: {len(subset)} "
+              f"({sum(not r['answerable'] for r in subset)} unanswerable); current floors {floors}")
+        print("  similarity floor   precision   recall   (margin floor {:.3f})".format(floors.margin))
+        for floor, precision, recall in curve(subset, floors.margin):
+            print(f"  {floor:>16.2f} {precision if precision is not None else float('nan'):>11.3f} "
+                  f"{recall if recall is not None else float('nan'):>8.3f}")
 
 
 if __name__ == "__main__":

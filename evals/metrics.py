@@ -5,10 +5,10 @@ A record is a plain dict (it goes into report.json as is):
     id, language, answerable, gold [[document, paragraph], ...], keys [...],
     ranking [[document, paragraph], ...]   best first, up to RANK_DEPTH
     cited [[document, paragraph], ...], cited_relevant [bool, ...]
-    abstained, answer, keys_found [...], latency_ms
+    abstained, answer, keys_found [...], sentences, unsupported, latency_ms
 
 `summarize(records)` turns a list of records into the figures of one group
-(all questions, one language, one mode). A figure whose denominator is empty
+(all questions, one language, one split). A figure whose denominator is empty
 is None, never 0: "no unanswerable questions" is not "abstention recall 0".
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from typing import Callable, Iterable
 
+from evals.datasets import ANY_PARAGRAPH
 from index.arabic import normalize
 
 RANK_DEPTH = 10
@@ -24,8 +25,10 @@ Ref = tuple[str, str]  # (document id, paragraph id)
 # Which way each figure should move. Thresholds are minima for "higher" and maxima for "lower".
 HIGHER_IS_BETTER = ("hit@1", "hit@5", "mrr@10", "ndcg@10", "citation_precision", "citation_recall",
                     "key_containment", "key_containment_all", "abstention_precision", "abstention_recall")
-LOWER_IS_BETTER = ("wrong_abstention_rate", "latency_p50_ms", "latency_p95_ms")
+LOWER_IS_BETTER = ("wrong_abstention_rate", "unsupported_rate", "latency_p50_ms", "latency_p95_ms")
 METRICS = HIGHER_IS_BETTER + LOWER_IS_BETTER
+# Latency is reported, never gated: it measures the machine. Unsupported sentences exist only with an LLM.
+GATED = HIGHER_IS_BETTER + ("wrong_abstention_rate",)
 
 
 # --- answer keys ---------------------------------------------------------------
@@ -49,36 +52,21 @@ def keys_found(text: str, keys: Iterable[str]) -> list[str]:
 
 # --- paragraph references -------------------------------------------------------
 
-def gold_refs(paragraphs: Iterable, document: str = "") -> list[Ref]:
-    """Gold paragraphs as (document, paragraph) pairs. An entry is a paragraph id
-    (its document is the item's `document`), a [document, paragraph] pair or a
-    {"document", "paragraph"} object."""
-    refs: list[Ref] = []
-    for entry in paragraphs:
-        if isinstance(entry, str):
-            if not document:
-                raise ValueError(f"paragraph {entry!r} names no document and the item has none")
-            ref = (document, entry)
-        elif isinstance(entry, dict):
-            ref = (str(entry["document"]), str(entry["paragraph"]))
-        elif isinstance(entry, (list, tuple)) and len(entry) == 2:
-            ref = (str(entry[0]), str(entry[1]))
-        else:
-            raise ValueError(f"not a paragraph reference: {entry!r}")
-        if ref not in refs:
-            refs.append(ref)
-    return refs
 
 
 def _refs(values: Iterable) -> list[Ref]:
     return [(str(d), str(p)) for d, p in values]
 
 
-def citation_relevance(cited: list[Ref], cited_texts: list[str], gold: list[Ref], keys: list[str]) -> list[bool]:
-    """Per cited paragraph: is it a gold paragraph, or does its text contain an answer key?"""
+def _is_gold(ref: Ref, gold: set[Ref]) -> bool:
+    return ref in gold or (ref[0], ANY_PARAGRAPH) in gold
+
+
+def citation_relevance(cited: list[Ref], gold: list[Ref]) -> list[bool]:
+    """Per cited paragraph: is it a gold paragraph? Judged by paragraph id only: an
+    answer key found in another paragraph is no evidence that it is the right one."""
     gold_set = set(_refs(gold))
-    return [tuple(ref) in gold_set or bool(keys_found(text, keys))
-            for ref, text in zip(_refs(cited), cited_texts)]
+    return [_is_gold(ref, gold_set) for ref in _refs(cited)]
 
 
 # --- ranking --------------------------------------------------------------------
@@ -87,7 +75,7 @@ def first_relevant_rank(ranking: list[Ref], gold: list[Ref], depth: int = RANK_D
     """1-based rank of the first gold paragraph within `depth`, or None."""
     gold_set = set(_refs(gold))
     for rank, ref in enumerate(_refs(ranking)[:depth], 1):
-        if ref in gold_set:
+        if _is_gold(ref, gold_set):
             return rank
     return None
 
@@ -111,7 +99,7 @@ def ndcg(ranking: list[Ref], gold: list[Ref], depth: int = RANK_DEPTH) -> float:
     seen: set[Ref] = set()
     dcg = 0.0
     for rank, ref in enumerate(_refs(ranking)[:depth], 1):
-        if ref in gold_set and ref not in seen:
+        if _is_gold(ref, gold_set) and ref not in seen:
             seen.add(ref)
             dcg += 1.0 / math.log2(rank + 1)
     ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(len(gold_set), depth) + 1))
@@ -160,8 +148,8 @@ def summarize(records: list[dict]) -> dict:
         "mrr@10": _share(sum(reciprocal_rank(r["ranking"], gold_of[id(r)]) for r in ranked), len(ranked)),
         "ndcg@10": _share(sum(ndcg(r["ranking"], gold_of[id(r)]) for r in ranked), len(ranked)),
         "citation_precision": _share(sum(cited_flags), len(cited_flags)),
-        "citation_recall": _share(sum(any(tuple(c) in set(gold_of[id(r)]) for c in _refs(r["cited"]))
-                                      for r in answerable), len(answerable)),
+        "citation_recall": _share(sum(any(citation_relevance(r["cited"], gold_of[id(r)])) for r in answerable),
+                                  len(answerable)),
         "key_containment": _share(sum(bool(r["keys_found"]) for r in answerable if r["keys"]),
                                   sum(1 for r in answerable if r["keys"])),
         "key_containment_all": _share(sum(len(r["keys_found"]) == len(r["keys"]) for r in answerable if r["keys"]),
@@ -169,8 +157,17 @@ def summarize(records: list[dict]) -> dict:
         "abstention_precision": _share(sum(not r["answerable"] for r in abstained), len(abstained)),
         "abstention_recall": _share(sum(r["abstained"] for r in unanswerable), len(unanswerable)),
         "wrong_abstention_rate": _share(sum(r["abstained"] for r in answerable), len(answerable)),
+        "unsupported_rate": _share(sum(r.get("unsupported", 0) for r in records),
+                                   sum(r.get("sentences", 0) for r in records)),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
+        # How many observations each figure rests on: the gate's margins are counted in them.
+        "counted": {"hit@1": len(ranked), "hit@5": len(ranked), "mrr@10": len(ranked), "ndcg@10": len(ranked),
+                    "citation_precision": len(cited_flags), "citation_recall": len(answerable),
+                    "key_containment": sum(1 for r in answerable if r["keys"]),
+                    "key_containment_all": sum(1 for r in answerable if r["keys"]),
+                    "abstention_precision": len(abstained), "abstention_recall": len(unanswerable),
+                    "wrong_abstention_rate": len(answerable)},
     }
 
 
@@ -180,27 +177,3 @@ def by_group(records: list[dict], key: Callable[[dict], str]) -> dict[str, dict]
     for record in records:
         groups.setdefault(key(record), []).append(record)
     return {name: summarize(groups[name]) for name in sorted(groups)}
-
-
-# --- thresholds -----------------------------------------------------------------
-
-def check_thresholds(figures: dict[str, dict], thresholds: dict[str, dict]) -> list[str]:
-    """Every breached threshold, as a readable line; [] when all hold.
-
-    figures:    {"overall": {...}, "ar": {...}, ...}, group -> summarize() output
-    thresholds: {"overall": {"hit@1": {"min": 0.6}, "latency_p95_ms": {"max": 5000}}, "ar": {...}}
-    A threshold on a group or figure the run does not have (or that is None) fails:
-    a gate that cannot be checked must not pass silently."""
-    failures = []
-    for group, limits in thresholds.items():
-        for metric, limit in limits.items():
-            value = figures.get(group, {}).get(metric)
-            label = f"{group} {metric}"
-            if value is None:
-                failures.append(f"{label}: not measured in this run (threshold {limit})")
-                continue
-            if "min" in limit and value < limit["min"]:
-                failures.append(f"{label} = {value:.4g} is below its threshold {limit['min']}")
-            if "max" in limit and value > limit["max"]:
-                failures.append(f"{label} = {value:.4g} is above its ceiling {limit['max']}")
-    return failures

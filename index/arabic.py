@@ -15,7 +15,6 @@ _TASHKEEL_TATWEEL = re.compile("[\u064B-\u0652\u0640\u0670]")
 _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
 _FOLD_ENDINGS = str.maketrans({"ة": "ه", "ى": "ي"})
 _ARABIC_LETTER = re.compile("[\u0600-\u06FF]")
-_LATIN_LETTER = re.compile("[A-Za-z]")
 # Identifiers keep their inner punctuation: 76/307, C23/INF/9, LDC5, 1(Rev.1).
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[/.\-][A-Za-z0-9]+)*|[\u0621-\u064A\u0660-\u0669]+")
 # Codes with a digit match in any case (csw67 = CSW67); bare acronyms only in capitals.
@@ -39,13 +38,6 @@ def normalize(text: str) -> str:
     turns PDF presentation forms back into letters and no-break spaces into spaces."""
     text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
     return _TASHKEEL_TATWEEL.sub("", text).translate(_ALEF)
-
-
-def script(text: str) -> str:
-    """"ar" when Arabic letters dominate, else "latin"."""
-    arabic = len(_ARABIC_LETTER.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
-    return "ar" if arabic >= latin and arabic > 0 else "latin"
 
 
 @lru_cache(maxsize=2)

@@ -13,28 +13,31 @@ MAX_TOKENS = 480
 
 def heading(document: Document, paragraph: Paragraph) -> str:
     """The heading path the embedder sees in front of the text."""
-    return " > ".join(part for part in (document.title, paragraph.section_title) if part)
+    return " > ".join(part for part in (document.title, *paragraph.headings) if part)
 
 
 def chunk_document(document: Document, count_tokens: Callable[[str], int]) -> list[Chunk]:
     chunks = []
-    for paragraph in document.paragraphs:
+    for order, paragraph in enumerate(document.paragraphs):
         head = heading(document, paragraph)
         budget = MAX_TOKENS - count_tokens(head)
         for part, text in enumerate(_pack(paragraph.full_text, budget, count_tokens)):
-            chunks.append(Chunk(document, paragraph, part, text, f"{head}\n{text}" if head else text))
+            chunks.append(Chunk(document, paragraph, order, part, text, f"{head}\n{text}" if head else text))
     return chunks
 
 
 def _pack(text: str, budget: int, count_tokens: Callable[[str], int]) -> list[str]:
-    """Greedily pack whole sentences into parts of at most `budget` tokens."""
+    """Greedily pack whole sentences into parts of at most `budget` tokens. Each
+    sentence is counted once (with its special tokens, so the sum errs on the safe
+    side): recounting the growing part would cost the square of a long paragraph."""
     if count_tokens(text) <= budget:
         return [text]
-    parts, current = [], ""
+    parts, current, used = [], [], 0
     for sentence in split_sentences(text):
-        candidate = f"{current} {sentence}".strip()
-        if current and count_tokens(candidate) > budget:
-            parts.append(current)
-            candidate = sentence  # a single over-long sentence stays whole; the embedder truncates it
-        current = candidate
-    return parts + [current] if current else parts
+        cost = count_tokens(sentence)
+        if current and used + cost > budget:
+            parts.append(" ".join(current))
+            current, used = [], 0
+        current.append(sentence)  # a single over-long sentence stays whole; the embedder truncates it
+        used += cost
+    return parts + [" ".join(current)] if current else parts

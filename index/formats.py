@@ -25,7 +25,7 @@ from docx.table import Table
 from lxml import etree
 from pdfplumber.utils.exceptions import PdfminerException
 
-from index.arabic import script
+from index.language import script
 
 
 class DocumentError(Exception):

@@ -1,73 +1,175 @@
-"""BM25 over the store's texts, with the Arabic-aware analyzer of index.arabic.
+"""BM25 over the chunks' texts, with the Arabic-aware analyzer of index.arabic.
 
-Derived from the Chroma collection, never from what an indexing run intended,
-and cached on disk under the collection's fingerprint: whatever a killed run
-left in the store, the next reader rebuilds a lexical side that agrees with it.
+SQLite's FTS5 does the counting and the BM25 ranking. bm25s, which this
+replaced, rebuilds its whole index for any change; FTS5 adds and removes one
+document's rows in place, filters in SQL, and stays on disk instead of in memory.
+Our analyzer produces the tokens (normalized, stemmed, identifiers kept whole);
+FTS5 only splits them on spaces.
+
+The index is derived from the store, never from what an indexing run intended:
+`catch_up` compares each document's content digest in the store's catalog with
+the one it indexed, and re-reads only the documents that differ. Every process
+that searches calls it when the store's version moves, so a killed run, another
+process's run, or a corrupt file on disk all end in the same state.
 """
 from __future__ import annotations
 
-import json
-import shutil
+import sqlite3
+import threading
 from pathlib import Path
 
-import bm25s
-import numpy as np
-
 from index.arabic import tokens
-from index.store import Record
+from index.schema import FILTER_FIELDS
+
+# Bump when index.arabic.tokens changes what it produces: the index is then rebuilt.
+ANALYZER_VERSION = "2"
+# A token in more than this share of chunks has a BM25 weight near zero and costs
+# a scan of most of the index: it is left out of the query.
+MAX_DOCUMENT_FREQUENCY = 0.5
+
+_SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(
+    tokens, tokenize = "unicode61 remove_diacritics 0 tokenchars '/.-'");
+CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab(chunk_text, 'row');
+CREATE TABLE IF NOT EXISTS chunk (
+    rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, document TEXT, symbol TEXT, language TEXT, year INTEGER);
+CREATE INDEX IF NOT EXISTS chunk_document ON chunk(document);
+CREATE TABLE IF NOT EXISTS document (id TEXT PRIMARY KEY, content TEXT);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+class LexicalError(Exception):
+    pass
+
+
+def _match(words: list[str]) -> str:
+    """An FTS5 query: any of the words, each quoted so no word is read as an operator."""
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in dict.fromkeys(words))
 
 
 class LexicalIndex:
-    def __init__(self, ids: list[str], bm25: bm25s.BM25 | None):
-        self.ids = ids
-        self.position = {chunk_id: i for i, chunk_id in enumerate(ids)}
-        self.bm25 = bm25
+    def __init__(self, path: Path):
+        self.path = path
+        self._local = threading.local()
+        self._write = threading.Lock()
+        self._open()
 
-    @classmethod
-    def build(cls, records: list[Record]) -> "LexicalIndex":
-        if not records:
-            return cls([], None)
-        bm25 = bm25s.BM25()
-        # Tokens are produced by our analyzer; bm25s only counts them.
-        bm25.index([tokens(r.text) for r in records], show_progress=False)
-        return cls([r.id for r in records], bm25)
+    # --- the SQLite file ------------------------------------------------------------------
 
-    @classmethod
-    def load_or_build(cls, folder: Path, fingerprint: str, records_fn) -> "LexicalIndex":
-        """The cached index for this fingerprint, else a fresh one (cached for next time)."""
-        cached = folder / fingerprint
-        if (cached / "ids.json").exists():
-            ids = json.loads((cached / "ids.json").read_text())
-            return cls(ids, bm25s.BM25.load(str(cached)) if ids else None)
-        index = cls.build(records_fn())
-        if folder.exists():
-            shutil.rmtree(folder)  # older fingerprints describe a store that is gone
-        tmp = folder / (fingerprint + ".tmp")
-        tmp.mkdir(parents=True)
-        if index.bm25 is not None:
-            index.bm25.save(str(tmp))
-        (tmp / "ids.json").write_text(json.dumps(index.ids))
-        tmp.rename(cached)
-        return index
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None or getattr(self._local, "generation", None) != self._generation:
+            db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            self._local.db, self._local.generation = db, self._generation
+        return db
+
+    def _open(self) -> None:
+        self._generation = getattr(self, "_generation", 0) + 1
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = self._db()
+            db.executescript(_SCHEMA)
+            row = db.execute("SELECT value FROM state WHERE key = 'analyzer'").fetchone()
+            if row is None or row[0] != ANALYZER_VERSION:
+                with db:
+                    db.executescript("DELETE FROM chunk_text; DELETE FROM chunk; DELETE FROM document;")
+                    db.execute("INSERT OR REPLACE INTO state VALUES ('analyzer', ?)", (ANALYZER_VERSION,))
+        except sqlite3.DatabaseError as error:
+            if "full" in str(error).lower():
+                raise LexicalError(f"the disk holding {self.path} is full: {error}") from error
+            self._discard()  # derived data: a damaged file is rebuilt from the store
+
+    def _discard(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+        self._open()
+
+    # --- keeping up with the store -------------------------------------------------------
+
+    def catch_up(self, store) -> int:
+        """Re-derive the documents whose content changed in the store; drop the ones it no
+        longer has. Returns how many documents were re-read."""
+        with self._write:
+            try:
+                return self._catch_up(store)
+            except sqlite3.DatabaseError as error:
+                if "full" in str(error).lower():
+                    raise LexicalError(f"the disk holding {self.path} is full: {error}") from error
+                self._discard()
+                return self._catch_up(store)
+
+    def _catch_up(self, store) -> int:
+        db = self._db()
+        catalog = store.documents()
+        mine = dict(db.execute("SELECT id, content FROM document"))
+        stale = [d for d, meta in catalog.items() if mine.get(d) != meta.get("content")]
+        gone = [d for d in mine if d not in catalog]
+        for document in gone + stale:
+            with db:
+                self._remove(db, document)
+        for document in stale:
+            rows = [(s.id, " ".join(tokens(s.text)), *(s.metadata.get(f) for f in FILTER_FIELDS))
+                    for s in store.chunks_where({"document": document})]
+            with db:  # one transaction per document: a reader sees all of it or none
+                self._remove(db, document)
+                for chunk_id, text, *fields in rows:
+                    rowid = db.execute("INSERT INTO chunk (id, document, symbol, language, year) VALUES (?, ?, ?, ?, ?)",
+                                       (chunk_id, *fields)).lastrowid
+                    db.execute("INSERT INTO chunk_text (rowid, tokens) VALUES (?, ?)", (rowid, text))
+                db.execute("INSERT OR REPLACE INTO document VALUES (?, ?)", (document, catalog[document].get("content")))
+        return len(stale)
+
+    @staticmethod
+    def _remove(db: sqlite3.Connection, document: str) -> None:
+        db.execute("DELETE FROM chunk_text WHERE rowid IN (SELECT rowid FROM chunk WHERE document = ?)", (document,))
+        db.execute("DELETE FROM chunk WHERE document = ?", (document,))
+        db.execute("DELETE FROM document WHERE id = ?", (document,))
+
+    # --- queries --------------------------------------------------------------------
+
+    def _known(self, words: list[str]) -> dict[str, int]:
+        """Document frequency of each word the index holds."""
+        if not words:
+            return {}
+        marks = ",".join("?" * len(words))
+        return dict(self._db().execute(f"SELECT term, doc FROM vocabulary WHERE term IN ({marks})", words))
+
+    def size(self) -> int:
+        return self._db().execute("SELECT count(*) FROM chunk").fetchone()[0]
 
     def coverage(self, query: str) -> float:
         """Share of the query's tokens that occur anywhere in the corpus: near 0 for
         an English question over Arabic text, whose BM25 ranking would be noise."""
-        query_tokens = tokens(query)
-        if not query_tokens or self.bm25 is None:
+        words = tokens(query)
+        if not words:
             return 0.0
-        vocab = self.bm25.vocab_dict
-        return sum(t in vocab for t in query_tokens) / len(query_tokens)
+        known = self._known(list(dict.fromkeys(words)))
+        return sum(w in known for w in words) / len(words)
 
-    def search(self, query: str, n: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """(chunk id, BM25 score) best first; zero-score padding dropped."""
-        query_tokens = [t for t in tokens(query) if self.bm25 is not None and t in self.bm25.vocab_dict]
-        if not query_tokens:
+    def search(self, query: str, n: int, filters: dict | None = None) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) best first."""
+        words = list(dict.fromkeys(tokens(query)))
+        known = self._known(words)
+        limit = max(1, int(MAX_DOCUMENT_FREQUENCY * self.size()))
+        useful = [w for w in words if 0 < known.get(w, 0) <= limit] or [w for w in words if w in known]
+        if not useful:
             return []
-        mask = None
-        if allowed is not None:
-            mask = np.zeros(len(self.ids), dtype=np.float32)
-            mask[[self.position[i] for i in allowed if i in self.position]] = 1
-        n = min(n, len(self.ids))
-        docs, scores = self.bm25.retrieve([query_tokens], k=n, show_progress=False, weight_mask=mask)
-        return [(self.ids[d], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+        return self._ranked(_match(useful), n, filters)
+
+    def containing(self, phrase: str, filters: dict | None = None, n: int = 1000) -> list[str]:
+        """Chunks holding `phrase` as consecutive tokens (an identifier such as C23/INF/9 or WSIS+20)."""
+        words = tokens(phrase)
+        if not words:
+            return []
+        quoted = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
+        return [chunk_id for chunk_id, _ in self._ranked(quoted, n, filters)]
+
+    def _ranked(self, match: str, n: int, filters: dict | None) -> list[tuple[str, float]]:
+        conditions = [(name, value) for name, value in (filters or {}).items() if value not in ("", None, 0)]
+        where = "".join(f" AND c.{name} = ?" for name, _ in conditions)
+        sql = (f"SELECT c.id, -bm25(chunk_text) FROM chunk_text JOIN chunk c ON c.rowid = chunk_text.rowid "
+               f"WHERE chunk_text MATCH ?{where} ORDER BY bm25(chunk_text), c.id LIMIT ?")
+        return [(chunk_id, float(score)) for chunk_id, score in
+                self._db().execute(sql, (match, *(value for _, value in conditions), n))]

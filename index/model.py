@@ -6,20 +6,25 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Paragraph:
-    """One citable unit of a document.
+    """One citable unit of a document: the smallest provision it numbers.
 
-    `id` is the document's own logical number ("2.3") or a front-matter block
-    name ("front.purpose"); `label` is the number as printed ("3.2" when the
-    digits came out mirrored), shown next to the id so a reader can find it.
+    `id` is the number the document prints, in a language-neutral form, unique
+    within the document ("2.3", "Article 63.1", "4.b", "CS 173", "front.purpose");
+    it is the same in every language version of the document. `label` is the
+    number as printed when it differs ("3.2" when the digits came out mirrored,
+    "المادة 12"). `headings` is the heading path above it, outermost first.
     """
 
     id: str
     text: str
     label: str = ""
-    section: str = ""          # "2" for numbered paragraphs, "front" for front matter
-    section_title: str = ""
+    headings: list[str] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
+
+    @property
+    def section_title(self) -> str:
+        return self.headings[-1] if self.headings else ""
 
     @property
     def full_text(self) -> str:
@@ -53,13 +58,10 @@ class Chunk:
 
     document: Document
     paragraph: Paragraph
+    order: int                 # the paragraph's position in its document
     part: int
     text: str                  # the paragraph text of this part
-    embed_text: str            # heading path + text: what the embedder sees
-
-    @property
-    def id(self) -> str:
-        return f"{self.document.id}#{self.paragraph.id}#{self.part}"
+    embed_text: str            # heading path + text: what the embedder and BM25 see
 
 
 @dataclass
@@ -76,15 +78,47 @@ class Hit:
     text: str
     score: float
     symbol: str = ""
-    section_title: str = ""
+    headings: list[str] = field(default_factory=list)
+    order: int = 0
     dense_rank: int | None = None
     lexical_rank: int | None = None
     exact_match: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.document, self.paragraph
+
+    @property
+    def section_title(self) -> str:
+        return self.headings[-1] if self.headings else ""
 
     def to_json(self) -> dict:
         return {
             "document": self.document, "paragraph": self.paragraph, "label": self.label,
             "language": self.language, "title": self.title, "date": self.date,
-            "symbol": self.symbol, "text": self.text, "score": round(self.score, 6),
+            "symbol": self.symbol, "headings": self.headings, "text": self.text, "score": round(self.score, 6),
             "dense_rank": self.dense_rank, "lexical_rank": self.lexical_rank,
         }
+
+
+@dataclass
+class DocumentInfo:
+    """One row of the catalog: an indexed document and the file it came from."""
+
+    id: str
+    path: str
+    title: str = ""
+    symbol: str = ""
+    language: str = ""
+    date: str = ""
+    paragraphs: int = 0
+    indexed_at: str = ""
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+    def to_json(self) -> dict:
+        return {"document": self.id, "path": self.path, "title": self.title, "symbol": self.symbol,
+                "language": self.language, "date": self.date, "paragraphs": self.paragraphs,
+                "indexed_at": self.indexed_at}

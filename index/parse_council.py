@@ -14,8 +14,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from index.arabic import normalize, script
+from index.arabic import normalize
+from index.language import language_of
 from index.model import Document, Paragraph
+
+# Bump when parsing changes what it makes of a file: every file is then parsed again.
+PARSER_VERSION = "1"
 
 _SECTION = re.compile(r"^\s*(\d{1,2})\s*\t\s*(\S.*)$")
 _NUMBERED = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.?\s*\t\s*(.*)$")
@@ -91,7 +95,8 @@ def parse_document(lines: list[str], doc_id: str, path: str = "") -> Document:
     document.language = language_of(" ".join(p.text for p in document.paragraphs))
     for paragraph in document.paragraphs:
         if paragraph.id == "front.header":
-            paragraph.label = paragraph.section_title = HEADER_TITLES.get(document.language, HEADER_TITLES["en"])
+            paragraph.label = HEADER_TITLES.get(document.language, HEADER_TITLES["en"])
+            paragraph.headings = [paragraph.label]
     return document
 
 
@@ -140,7 +145,7 @@ def _is_mirrored(rows: list[_Line]) -> bool:
 
 def _numbered_body(rows: list[_Line], mirrored: bool) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
-    section, section_title = "", ""
+    section, section_title, last_section = "", "", None
     for row in rows:
         if not row.text:
             continue
@@ -148,10 +153,11 @@ def _numbered_body(rows: list[_Line], mirrored: bool) -> list[Paragraph]:
             first, second, text = m.groups()
             number = f"{second}.{first}" if mirrored else f"{first}.{second}"
             paragraphs.append(Paragraph(id=number, label=f"{first}.{second}", text=text,
-                                        section=number.split(".")[0], section_title=section_title))
+                                        headings=[section_title] if section_title else []))
+            last_section = section
         elif (m := _SECTION.match(row.text)):
             section, section_title = m.group(1), m.group(2).strip()
-        elif paragraphs and paragraphs[-1].section == section:
+        elif paragraphs and last_section == section:
             if row.indented:
                 paragraphs[-1].bullets.append(row.text)
             else:
@@ -168,8 +174,7 @@ def _plain_body(rows: list[_Line]) -> list[Paragraph]:
         elif current:
             blocks.append(" ".join(current))
             current = []
-    return [Paragraph(id=str(n), label=str(n), text=text, section="")
-            for n, text in enumerate(blocks, 1)]
+    return [Paragraph(id=str(n), label=str(n), text=text) for n, text in enumerate(blocks, 1)]
 
 
 def _front_matter(rows: list[_Line], document: Document) -> list[Paragraph]:
@@ -189,7 +194,7 @@ def _front_matter(rows: list[_Line], document: Document) -> list[Paragraph]:
     _read_header(blocks["header"], document)
     # The printed label ("الآثار المالية") heads the block: it is what a question about it echoes.
     return [Paragraph(id=f"front.{key}", label=printed[key] or FRONT_TITLES[key], text="\n".join(texts),
-                      section="front", section_title=printed[key] or FRONT_TITLES[key])
+                      headings=[printed[key] or FRONT_TITLES[key]])
             for key, texts in blocks.items() if texts]
 
 
@@ -219,19 +224,3 @@ def _language_named(name: str) -> str:
         if any(normalize(n).casefold() in name for n in names):
             return code
     return ""
-
-
-_LATIN_MARKERS = {"en": {"the", "and", "of", "to", "is"}, "fr": {"le", "la", "les", "et", "des"},
-                  "es": {"el", "los", "las", "y", "del"}}
-
-
-def language_of(text: str) -> str:
-    """The six UN languages by script; Latin-script ones by their commonest words."""
-    if re.search("[\u4e00-\u9fff]", text[:2000]):
-        return "zh"
-    if len(re.findall("[\u0400-\u04FF]", text[:2000])) > 50:
-        return "ru"
-    if script(text) == "ar":
-        return "ar"
-    words = Counter(re.findall(r"[a-zà-ÿ]+", text[:5000].lower()))
-    return max(_LATIN_MARKERS, key=lambda lang: sum(words[w] for w in _LATIN_MARKERS[lang]))

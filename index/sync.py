@@ -1,14 +1,21 @@
 """Bring the store in line with the documents on disk, embedding only what changed.
 
-Order makes a killed run harmless: vectors come from a cache keyed by text hash,
-upserts go in batches as they are embedded, and deletions come last. A re-run
-reads the store's true state and converges; the lexical side is derived from
-the store (index.lexical), so it cannot disagree with it.
+Three steps:
+  plan   which files changed (a file whose stamp or bytes match the catalog is not
+         read or parsed again), and for each changed document which records to
+         write and which to delete, judged against what the store holds for it;
+  embed  the records whose content is new (vectors come from a cache keyed by text
+         hash, so nothing is ever embedded twice);
+  apply  per document: sentences, then chunks, then deletions, then its catalog
+         record, then the store's version. A run killed anywhere leaves every
+         document either done or with a stale catalog record, which the next run
+         sees and finishes.
+Work grows with what changed, not with the corpus: nothing here reads a whole
+collection, only the catalog (one record per document) and the changed documents.
 """
 from __future__ import annotations
 
-import hashlib
-import json
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -18,12 +25,16 @@ from typing import Callable
 from index.chunk import chunk_document
 from index.embed import EmbeddingCache
 from index.formats import DocumentError
-from index.ingest import find_documents, load_document
-from index.model import Chunk
-from index.retrieve import Retriever
+from index.ingest import file_state, find_documents, load_document, stamp_of
+from index.model import Document
+from index.parse_council import PARSER_VERSION
+from index.schema import FileState, Record, chunk_record, digest, document_record, paragraph_key, sentence_record
 from index.sentences import reading_units
+from index.store import Store
 
-BATCH = 32
+EMBED_BATCH = 32           # texts per embedder call: progress moves, a kill loses little
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -41,123 +52,202 @@ class Summary:
     def to_json(self) -> dict:
         return asdict(self)
 
-
-def metadata(chunk: Chunk, indexed_at: str) -> dict:
-    doc, para = chunk.document, chunk.paragraph
-    meta = {
-        "document": doc.id, "symbol": doc.symbol, "title": doc.title, "date": doc.date,
-        "year": int(doc.year) if doc.year.isdigit() else 0, "language": doc.language,
-        "session": doc.session, "path": str(Path(doc.path).resolve()), "paragraph": para.id,
-        "label": para.label, "section": para.section, "section_title": para.section_title,
-        "part": chunk.part, "paragraph_text": para.full_text,
-    }
-    meta["hash"] = hashlib.sha256(json.dumps([chunk.embed_text, meta], ensure_ascii=False).encode()).hexdigest()[:24]
-    meta["indexed_at"] = indexed_at
-    return meta
+    def error(self, error: DocumentError) -> None:
+        self.errors.append({"path": error.path, "error": error.reason})
 
 
-def sync(retriever: Retriever, paths: list[Path], progress: Callable[[int, int], None] = lambda done, total: None) -> Summary:
-    """Index the documents under `paths`; what was indexed from under them and is
-    gone now is removed. Documents elsewhere in the store are left alone."""
+@dataclass
+class DocumentPlan:
+    """What one changed document needs: records to write (with those to embed), ids to delete."""
+
+    id: str
+    catalog: dict
+    chunks: list[Record]
+    sentences: list[Record]
+    pending: set[str]          # ids of the records whose content the store does not have yet
+    stale_chunks: list[str]
+    stale_sentences: list[str]
+
+
+@dataclass
+class Plan:
+    documents: list[DocumentPlan] = field(default_factory=list)
+    catalog_only: dict[str, dict] = field(default_factory=dict)   # moved or touched files: new catalog records
+    removed: list[str] = field(default_factory=list)
+
+
+def sync(store: Store, cache: EmbeddingCache, count_tokens: Callable[[str], int], paths: list[Path],
+         progress: Progress = lambda done, total: None) -> Summary:
+    """Index the documents under `paths`; what was indexed from under them and is gone
+    now is removed. Documents indexed from elsewhere are left alone."""
     started = time.monotonic()
     summary = Summary()
-    store, embedder = retriever.store, retriever.embedder
-    cache = EmbeddingCache(retriever.config.data_dir / "embeddings.sqlite", embedder)
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-    wanted: dict[str, tuple[Chunk, dict]] = {}
-    failed_paths: set[str] = set()
-    source_of: dict[str, Path] = {}
-    for path in find_documents(paths):
-        try:
-            document = load_document(path)
-            if document.id in source_of:
-                raise DocumentError(path, f"document id {document.id!r} is already taken by {source_of[document.id]}; "
-                                          "give one of them a distinct name or symbol")
-            source_of[document.id] = path
-        except DocumentError as error:
-            summary.errors.append({"path": error.path, "error": error.reason})
-            failed_paths.add(str(path.resolve()))
-            continue
-        summary.documents += 1
-        summary.paragraphs += len(document.paragraphs)
-        for chunk in chunk_document(document, embedder.token_count):
-            wanted[chunk.id] = (chunk, metadata(chunk, now))
-
-    stored = store.manifest()
-    roots = [str(p.resolve()) for p in paths]
-    in_scope = {cid: m for cid, m in stored.items()
-                if any(m.get("path", "") == r or m.get("path", "").startswith(r.rstrip("/") + "/") for r in roots)
-                and m.get("path") not in failed_paths}  # a file that failed to parse keeps what it had
-
-    changed = [cid for cid, (_, meta) in wanted.items() if stored.get(cid, {}).get("hash") != meta["hash"]]
-    stale = [cid for cid in in_scope if cid not in wanted]
-    _count_paragraphs(summary, wanted, stored, changed, stale, in_scope)
-
-    # The stored text is what was embedded (heading path + text): lexical search sees the headings too.
-    pending = [Pending(store.upsert, c.id, c.embed_text, c.embed_text, m) for c, m in (wanted[cid] for cid in changed)]
-    sentences = _sentences(wanted, store.upsert_sentences)
-    stored_sentences = store.sentence_manifest()
-    pending += [item for item in sentences.values()
-                if stored_sentences.get(item.id, {}).get("hash") != item.metadata["hash"]]
-    progress(0, len(pending))
-    for start in range(0, len(pending), BATCH):
-        batch = pending[start:start + BATCH]
-        vectors, computed = cache.embed([item.embed_text for item in batch])
-        summary.embedded += computed
-        for write in (store.upsert_sentences, store.upsert):  # sentences first: a chunk marks its paragraph done
-            items = [(item, vector) for item, vector in zip(batch, vectors) if item.write == write]
-            write([i.id for i, _ in items], [i.text for i, _ in items], [v for _, v in items], [i.metadata for i, _ in items])
-        progress(min(start + BATCH, len(pending)), len(pending))
-
-    # Deletions last, judged against what the store now holds, so a killed run's leftovers go too.
-    store.delete(stale)
-    live = {cid.rsplit("#", 1)[0] for cid in set(stored) - set(stale) | set(wanted)}
-    store.delete_sentences([sid for sid in stored_sentences if sid not in sentences
-                            and (sid.rsplit("#", 1)[0] not in live or sid.rsplit("#", 1)[0] in _keys(wanted))])
-    retriever.refresh()
+    plan = make_plan(store, count_tokens, paths, summary)
+    total = sum(len(p.pending) for p in plan.documents)
+    done = 0
+    progress(0, total)
+    for document in plan.documents:
+        vectors = embed(document, cache, summary, lambda n: progress(done + n, total))
+        done += len(document.pending)
+        apply(store, document, vectors)
+    for document_id, record in plan.catalog_only.items():
+        store.put_document(document_id, record)
+    for document_id in plan.removed:
+        store.delete_document(document_id)
+    if plan.documents or plan.catalog_only or plan.removed:
+        store.bump_version()
     summary.seconds = round(time.monotonic() - started, 2)
     return summary
 
 
-@dataclass
-class Pending:
-    """A text to embed and the write that stores it."""
-    write: Callable
-    id: str
-    embed_text: str
-    text: str
-    metadata: dict
+# --- plan --------------------------------------------------------------------------
+
+def make_plan(store: Store, count_tokens: Callable[[str], int], paths: list[Path], summary: Summary) -> Plan:
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    catalog = store.documents()
+    by_path = {meta.get("path"): document_id for document_id, meta in catalog.items()}
+    found = find_documents(paths)
+    for error in found.errors:
+        summary.error(error)
+    plan = Plan()
+    seen: dict[str, str] = {}                 # document id -> path, in this run
+    kept_paths = {str(Path(e.path).absolute()) for e in found.errors}
+    for path, root in found.files:
+        resolved = str(path.resolve())
+        kept_paths.add(resolved)
+        old_id = by_path.get(resolved)
+        old = catalog.get(old_id) if old_id else None
+        try:
+            if old and old.get("stamp") == stamp_of(path) and old.get("parser") == PARSER_VERSION:
+                _count_unchanged(summary, old)          # not read at all
+                seen[old_id] = resolved
+                continue
+            state = file_state(path, root)
+            moved = old_id or _moved_from(catalog, state)
+            if moved and catalog[moved].get("sha256") == state.sha256 and catalog[moved].get("parser") == PARSER_VERSION:
+                plan.catalog_only[moved] = {**catalog[moved], "path": state.path, "root": state.root,
+                                            "stamp": state.stamp}
+                _count_unchanged(summary, catalog[moved])
+                seen[moved] = resolved
+                continue
+            document = load_document(path)
+            document.id = _free_id(document, path, catalog, seen)
+        except DocumentError as error:
+            summary.error(error)
+            continue
+        except OSError as error:
+            summary.error(DocumentError(path, f"cannot read: {error.strerror or error}"))
+            continue
+        seen[document.id] = resolved
+        if old_id and old_id != document.id:
+            plan.removed.append(old_id)       # the file now names another document (a sidecar changed)
+        plan.documents.append(_plan_document(store, document, state, count_tokens, now, summary))
+        summary.documents += 1
+        summary.paragraphs += len(document.paragraphs)
+    for document_id, meta in catalog.items():
+        if _vanished(meta, paths, kept_paths) and document_id not in seen and document_id not in plan.removed:
+            plan.removed.append(document_id)
+            summary.removed += int(meta.get("paragraphs", 0))
+    return plan
 
 
-def _keys(wanted: dict[str, tuple[Chunk, dict]]) -> set[str]:
-    return {cid.rsplit("#", 1)[0] for cid in wanted}
+def _count_unchanged(summary: Summary, meta: dict) -> None:
+    summary.documents += 1
+    summary.paragraphs += int(meta.get("paragraphs", 0))
+    summary.unchanged += int(meta.get("paragraphs", 0))
 
 
-def _sentences(wanted: dict[str, tuple[Chunk, dict]], write: Callable) -> dict[str, Pending]:
-    """The sentence records every wanted paragraph should have, by id "<doc>#<paragraph>#s<n>"."""
-    records: dict[str, Pending] = {}
-    for chunk, meta in wanted.values():
-        if chunk.part:
-            continue  # sentences are per paragraph: its first chunk speaks for it
-        paragraph = chunk.paragraph
-        key = chunk.id.rsplit("#", 1)[0]
-        for n, unit in enumerate(reading_units(paragraph.id, paragraph.section_title, paragraph.full_text)):
-            sentence_meta = {name: meta[name] for name in ("document", "language", "year", "paragraph")}
-            sentence_meta["hash"] = hashlib.sha256(unit.as_read.encode()).hexdigest()[:24]
-            records[f"{key}#s{n}"] = Pending(write, f"{key}#s{n}", unit.as_read, unit.text, sentence_meta)
-    return records
+def _moved_from(catalog: dict[str, dict], state: FileState) -> str | None:
+    """A catalogued document with these very bytes whose file is gone: the file moved."""
+    for document_id, meta in catalog.items():
+        if meta.get("sha256") == state.sha256 and not os.path.exists(meta.get("path", "")):
+            return document_id
+    return None
 
 
-def _count_paragraphs(summary: Summary, wanted, stored, changed, stale, in_scope) -> None:
-    """Paragraph-level counts: a paragraph is added, updated, unchanged or removed."""
-    def paragraph(cid: str) -> str:
-        return cid.rsplit("#", 1)[0]
+def _free_id(document: Document, path: Path, catalog: dict[str, dict], seen: dict[str, str]) -> str:
+    """The document's id, unless another existing file holds it: then a file named like
+    another in a different folder is qualified by its folder, and a second file claiming
+    one symbol and language is refused."""
+    resolved = str(path.resolve())
 
-    stored_paragraphs = {paragraph(c) for c in stored}
-    wanted_paragraphs = {paragraph(c) for c in wanted}
-    touched = {paragraph(c) for c in changed} | {paragraph(c) for c in stale}
-    summary.added = len(wanted_paragraphs - stored_paragraphs)
-    summary.updated = len((wanted_paragraphs & stored_paragraphs) & touched)
-    summary.unchanged = len(wanted_paragraphs - touched)
-    summary.removed = len({paragraph(c) for c in in_scope} - wanted_paragraphs)
+    def holder(document_id: str) -> str | None:
+        other = seen.get(document_id) or catalog.get(document_id, {}).get("path")
+        return other if other and other != resolved and os.path.exists(other) else None
+
+    taken_by = holder(document.id)
+    if not taken_by:
+        return document.id
+    if document.symbol:
+        raise DocumentError(path, f"{document.symbol} in language {document.language or '?'} is already "
+                                  f"indexed from {taken_by}; give one of them another symbol or language")
+    candidate, n = f"{path.parent.name}/{document.id}", 2
+    while holder(candidate):
+        candidate, n = f"{path.parent.name}/{document.id}-{n}", n + 1
+    return candidate
+
+
+def _vanished(meta: dict, paths: list[Path], kept_paths: set[str]) -> bool:
+    """Indexed from under one of `paths` (or from a folder that no longer exists) and
+    no file there any more. A file that failed to read keeps what it had."""
+    path = meta.get("path", "")
+    if path in kept_paths or os.path.exists(path):
+        return False
+    roots = [str(p.resolve()) for p in paths]
+    under = any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+    return under or not os.path.isdir(meta.get("root", ""))
+
+
+def _plan_document(store: Store, document: Document, state: FileState, count_tokens, now: str,
+                   summary: Summary) -> DocumentPlan:
+    chunks = [chunk_record(c) for c in chunk_document(document, count_tokens)]
+    sentences = [sentence_record(document, p.id, n, unit) for p in document.paragraphs
+                 for n, unit in enumerate(reading_units(p.id, p.section_title, p.full_text))]
+    stored_chunks = {s.id: s.metadata.get("hash") for s in store.chunks_where({"document": document.id})}
+    stored_sentences = {s.id: s.metadata.get("hash") for s in store.sentences_where({"document": document.id})}
+    wanted = {r.id for r in chunks}
+    pending = {r.id for r in chunks if stored_chunks.get(r.id) != r.hash}
+    pending |= {r.id for r in sentences if stored_sentences.get(r.id) != r.hash}
+    stale_chunks = [i for i in stored_chunks if i not in wanted]
+    stale_sentences = [i for i in stored_sentences if i not in {r.id for r in sentences}]
+
+    stored_paragraphs = {paragraph_key(i) for i in stored_chunks}
+    wanted_paragraphs = {paragraph_key(i) for i in wanted}
+    touched = {paragraph_key(i) for i in pending | set(stale_chunks) | set(stale_sentences)}
+    summary.added += len(wanted_paragraphs - stored_paragraphs)
+    summary.updated += len((wanted_paragraphs & stored_paragraphs) & touched)
+    summary.unchanged += len(wanted_paragraphs - touched)
+    summary.removed += len(stored_paragraphs - wanted_paragraphs)
+
+    content = digest(sorted(r.hash for r in chunks), sorted(r.hash for r in sentences))
+    catalog = document_record(document, state, PARSER_VERSION, content, now)
+    return DocumentPlan(document.id, catalog, chunks, sentences, pending, stale_chunks, stale_sentences)
+
+
+# --- embed -------------------------------------------------------------------------
+
+def embed(plan: DocumentPlan, cache: EmbeddingCache, summary: Summary, progress: Callable[[int], None]) -> dict:
+    """Vectors of the document's pending records, by record id."""
+    todo = [r for r in plan.sentences + plan.chunks if r.id in plan.pending]
+    vectors = {}
+    for start in range(0, len(todo), EMBED_BATCH):
+        batch = todo[start:start + EMBED_BATCH]
+        batch_vectors, computed = cache.embed([r.embed_text for r in batch])
+        summary.embedded += computed
+        vectors.update(zip((r.id for r in batch), batch_vectors))
+        progress(min(start + EMBED_BATCH, len(todo)))
+    return vectors
+
+
+# --- apply -------------------------------------------------------------------------
+
+def apply(store: Store, plan: DocumentPlan, vectors: dict) -> None:
+    # Sentences first: a paragraph whose chunk is stored has its sentences stored too.
+    sentences = [r for r in plan.sentences if r.id in vectors]
+    store.upsert_sentences(sentences, [vectors[r.id] for r in sentences])
+    chunks = [r for r in plan.chunks if r.id in vectors]
+    store.upsert_chunks(chunks, [vectors[r.id] for r in chunks])
+    store.delete_chunks(plan.stale_chunks)
+    store.delete_sentences(plan.stale_sentences)
+    store.put_document(plan.id, plan.catalog)
+    store.bump_version()

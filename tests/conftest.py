@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from index.api import Index
 from index.config import Config
-from index.retrieve import Retriever
-from index.sync import sync
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEED = PROJECT / "docs_corpus" / "council-2023-un-cooperation-report-ar.txt"
@@ -24,11 +23,11 @@ def seed_config(tmp_path_factory) -> Config:
     for path in SEED.parent.glob(SEED.stem + "*"):
         shutil.copy(path, corpus / path.name)
     config = Config.from_env(data_dir=root / "data", corpus_dir=corpus)
-    summary = sync(Retriever(config), [corpus])
+    summary = Index(config).sync([corpus])
     assert summary.errors == [] and summary.paragraphs > 30
     return config
 
 
 @pytest.fixture(scope="session")
-def seed_retriever(seed_config) -> Retriever:
-    return Retriever(seed_config)
+def seed_index(seed_config) -> Index:
+    return Index(seed_config)

@@ -15,8 +15,8 @@ from tests.conftest import PROJECT
 
 
 @pytest.fixture(scope="module")
-def assistant(seed_config, seed_retriever):
-    return Assistant(seed_config, seed_retriever)
+def assistant(seed_config, seed_index):
+    return Assistant(seed_config, seed_index)
 
 
 def cited(answer):
@@ -87,7 +87,7 @@ def test_follow_up_with_an_llm_is_condensed_by_the_llm():
 
 
 def test_citation_check_drops_an_unsupported_marker_and_flags_the_sentence(assistant):
-    hits = assistant.retriever.search("قمة المستقبل 76/307", k=3)
+    hits = assistant.index.search("قمة المستقبل 76/307", k=3)
     assert hits[0].paragraph == "2.2"
     answer = Answer(question="When is the Summit of the Future?", text="", citations=[], retrieved=hits)
     output = ("The Summit of the Future will be held in September 2024 [1]. "
@@ -101,7 +101,7 @@ def test_citation_check_drops_an_unsupported_marker_and_flags_the_sentence(assis
 
 
 def test_citation_check_renumbers_and_abstains_on_no_answer(assistant):
-    hits = assistant.retriever.search("CSW67", k=3)
+    hits = assistant.index.search("CSW67", k=3)
     answer = Answer(question="q", text="", citations=[], retrieved=hits)
     check_citations(answer, "NO_ANSWER", assistant._supports)
     assert answer.abstained and answer.citations == []

@@ -408,7 +408,7 @@ def test_ingest_finds_and_loads_the_new_formats(built, tmp_path):
     (tmp_path / "page.htm").write_text("<p>Hello.</p>", encoding="utf-8")
     (tmp_path / "notes.odt").write_bytes(b"skipped")
     found = find_documents([built["docx"].parent, tmp_path])
-    assert sorted(p.suffix for p in found) == [".docx", ".htm", ".html", ".pdf", ".pdf"]
+    assert sorted(p.suffix for p, _ in found.files) == [".docx", ".htm", ".html", ".pdf", ".pdf"]
     assert [p.id for p in load_document(built["docx"]).paragraphs][-1] == "8.1"
 
 

