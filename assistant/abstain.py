@@ -10,12 +10,14 @@ apart from the gold set (evals/README.md, "Abstention").
 """
 from __future__ import annotations
 
+import re
 import statistics
 from typing import NamedTuple
 
-from assistant.extractive import Scored
+from assistant.extractive import PARAGRAPHS_READ, Scored
+from assistant.question import Question
 from index.api import Index
-from index.arabic import identifiers
+from index.arabic import identifiers, normalize
 from index.language import script
 from index.model import Hit
 
@@ -41,15 +43,24 @@ def _named_in(question: str, text: str) -> bool:
     return any(i.casefold() in text.casefold() for i in identifiers(question))
 
 
-def should_abstain(question: str, vector, hits: list[Hit], scored: list[Scored], index: Index) -> bool:
+def missing_key_terms(question: Question, hits: list[Hit]) -> list[str]:
+    """Figures, years and identifiers of the question that no paragraph read for the answer
+    holds: a question about COP27 or HLPF 2022 is not answered by a paragraph about COP28
+    or HLPF 2023, however alike their other words are."""
+    texts = [normalize(hit.text).casefold() for hit in hits[:PARAGRAPHS_READ]]
+    return [term for term in question.key_terms
+            if not any(re.search(rf"(?<![\w/]){re.escape(term.casefold())}(?![\w/])", t) for t in texts)]
+
+
+def should_abstain(question: Question, vector, hits: list[Hit], scored: list[Scored], index: Index) -> bool:
     if not hits or not scored:
         return True
-    if index.missing_identifiers(question):
-        return True  # a question about COP27 is not answered by a paragraph about COP28
-    if _named_in(question, hits[0].text):
+    if missing_key_terms(question, hits):
+        return True
+    if _named_in(question.text, hits[0].text):
         return False  # the question names an identifier or acronym the top paragraph holds
     best = scored[0]
-    floors = SAME_SCRIPT if script(question) == script(hits[best.hit_index].text) else CROSS_SCRIPT
+    floors = SAME_SCRIPT if script(question.text) == script(hits[best.hit_index].text) else CROSS_SCRIPT
     if best.similarity < floors.hard:
         return True
     return best.similarity < floors.soft and margin(vector, best.similarity, index) < floors.margin

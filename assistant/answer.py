@@ -9,10 +9,12 @@ from functools import cached_property
 
 from assistant.abstain import should_abstain
 from assistant.cite import supporting_sentence
-from assistant.extractive import pick, score_sentences
+from assistant.extractive import PARAGRAPHS_READ, Scored, choose, score_sentences
+from assistant.facts import facts
 from assistant.followup import resolve_followup
 from assistant.model import Answer
-from assistant.strings import text
+from assistant.question import Question, analyse
+from assistant.strings import language_name, text
 from index.api import Index
 from index.arabic import tokens
 from index.config import Config
@@ -23,6 +25,7 @@ from index.retrieve import Filters
 Turn = tuple[str, str]  # (question, search query it was resolved to)
 
 MAX_QUESTION_CHARS = 2000  # a question, not a pasted document: longer ones are refused with a message
+LEAD_FACTS = 4             # language-neutral facts put first when the quote is in another language
 # Control characters and bidi overrides change how a question displays, never what it asks.
 _INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -89,15 +92,31 @@ class Assistant:
         return ""
 
     def _answer_extractively(self, answer: Answer, query: str, vector) -> None:
-        scored = score_sentences(query, vector, answer.retrieved, self.index.sentences(answer.retrieved[:3]))
-        if should_abstain(query, vector, answer.retrieved, scored, self.index):
+        question = analyse(query)
+        hits = answer.retrieved
+        sentences = self.index.sentences(hits[:PARAGRAPHS_READ])
+        scored = score_sentences(question, vector, hits, sentences)
+        if should_abstain(question, vector, hits, scored, self.index):
             answer.text, answer.abstained = text("abstain", answer.language), True
             return
-        lines = []
-        for sentence in sorted(pick(scored), key=lambda s: (s.hit_index, s.n)):
-            n = answer.cite(answer.retrieved[sentence.hit_index], sentence.text)
-            lines.append(f"{sentence.text} [{n}]")
-        answer.text = text("intro", answer.language) + "\n" + "\n".join(lines)
+        chosen = sorted(choose(question, vector, scored, sentences, hits), key=lambda s: (s.hit_index, s.n))
+        lines = [f"{s.text} [{answer.cite(hits[s.hit_index], s.text)}]" for s in chosen]
+        answer.text = "\n".join([self._lead(answer, question, chosen)] + lines)
+
+    @staticmethod
+    def _lead(answer: Answer, question: Question, chosen: list[Scored]) -> str:
+        """The first line. When the quotes are in another language than the question, it
+        says so and leads with what needs no translation: the dates, numbers, places and
+        names of the quoted sentences, written for the asker (the kind asked for first)."""
+        quoted = answer.retrieved[chosen[0].hit_index].language
+        if not quoted or quoted == answer.language:
+            return text("intro", answer.language)
+        found = [f for s in chosen for f in facts(s.text) if f.written_for(answer.language) not in question.given]
+        if question.asks:  # a fact of another kind than asked for would read as the answer: leave it out
+            found = [f for f in found if question.answered_by(f)]
+        lead = list(dict.fromkeys(f.written_for(answer.language) for f in found))[:LEAD_FACTS]
+        intro = text("intro_quoting", answer.language, source=language_name(quoted, answer.language))
+        return f"{intro} {'; '.join(lead)} [{answer.citations[0].n}]" if lead else intro
 
     def _answer_with_llm(self, answer: Answer, query: str, vector) -> None:
         from assistant.llm import answer_with_llm

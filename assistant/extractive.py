@@ -1,32 +1,34 @@
-"""The offline answerer: pick the sentences of the top paragraphs that answer the
-question, each cited. Never a dump of whole paragraphs."""
+"""The offline answerer: pick the sentence (or two adjacent sentences) of the top
+paragraphs that answers the question, cited. Never a dump of whole paragraphs.
+
+A sentence is scored by its e5 similarity to the question, by how much of the
+question's distinctive wording it holds (words that every candidate sentence
+shares were spent on finding the paragraph and tell sentences apart no more),
+and by whether it holds an answer of the kind asked for (a date for "when", a
+number for "how many"...). Two adjacent sentences compete as one candidate: a
+paragraph often names an event in one sentence and gives its place and date in
+the next.
+"""
 from __future__ import annotations
 
-import re
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.facts import facts
+from assistant.question import Question
 from index.api import Sentence
 from index.arabic import tokens
 from index.model import Hit
 
 PARAGRAPHS_READ = 3        # sentences are taken from the top paragraphs only
-MAX_SENTENCES = 2
-OVERLAP_WEIGHT = 0.05      # a sentence sharing every question word gains about the gap between 1st and 3rd
+OVERLAP_WEIGHT = 0.05      # a sentence holding all the question's distinctive words gains about 1st-3rd's gap
+ANSWER_TYPE_BONUS = 0.03   # holding an answer of the asked kind outweighs a near tie in similarity
 RANK_PENALTY = 0.01        # per paragraph rank: retrieval already weighed the whole paragraph
-ANSWER_TYPE_BONUS = 0.02   # about the gap between the best and the third-best sentence
-RUNNER_UP_WITHIN = 0.01    # a second sentence is quoted only when it scores nearly as well
-
-_MONTH = ("يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر|"
-          "January|February|March|April|May|June|July|August|September|October|November|December")
-# What the question asks for, and what a sentence holding that answer must contain.
-ANSWER_TYPES = [
-    (re.compile(r"\b(when|what date|which year|what year)\b|متى|تاريخ|موعد|في أي عام", re.I),
-     re.compile(rf"\b(1[89]|20)\d\d\b|{_MONTH}")),
-    (re.compile(r"\bhow (many|much)\b|\bnumber of\b|كم |عدد", re.I), re.compile(r"\d")),
-    (re.compile(r"\bresolution\b|القرار|قرار", re.I), re.compile(r"\d+/\d+|القرار \d+")),
-]
+PAIR_COST = 0.012          # a pair must earn its extra length: a single sentence wins a tie
+RUNNER_UP_WITHIN = 0.01    # another sentence scoring this close to the best is quoted too
+MAX_SENTENCES = 3
 
 
 @dataclass
@@ -35,34 +37,63 @@ class Scored:
     n: int                     # its position in that paragraph
     text: str                  # as printed
     similarity: float          # e5 cosine, question vs sentence
-    overlap: float             # share of the question's lexical tokens the sentence has
+    overlap: float             # weighted share of the question's distinctive words it holds
+    answers: bool              # holds an answer of the kind asked for
     score: float = 0.0
 
 
-def score_sentences(question: str, vector, hits: list[Hit], sentences: dict) -> list[Scored]:
+def score_sentences(question: Question, vector, hits: list[Hit], sentences: dict) -> list[Scored]:
     """Every sentence of the top paragraphs, scored against the question, best first."""
     candidates = [(i, s) for i, hit in enumerate(hits[:PARAGRAPHS_READ]) for s in sentences.get(hit.key, [])]
     if not candidates:
         return []
     similarities = np.stack([s.vector for _, s in candidates]) @ np.asarray(vector, dtype=np.float32)
-    wanted = set(tokens(question))
+    weigh = _distinctive_weights(question.text, [s.as_read for _, s in candidates])
     scored = []
     for (i, sentence), similarity in zip(candidates, similarities):
-        overlap = len(wanted & set(tokens(sentence.as_read))) / len(wanted) if wanted else 0.0
-        score = float(similarity) + OVERLAP_WEIGHT * overlap - RANK_PENALTY * i + _answer_type_bonus(question, sentence)
-        scored.append(Scored(i, sentence.n, sentence.text, float(similarity), overlap, score))
+        overlap = weigh(set(tokens(sentence.as_read)))
+        answers = bool(question.asks) and any(question.answered_by(f) for f in facts(sentence.text))
+        score = float(similarity) + OVERLAP_WEIGHT * overlap + ANSWER_TYPE_BONUS * answers - RANK_PENALTY * i
+        scored.append(Scored(i, sentence.n, sentence.text, float(similarity), overlap, answers, score))
     return sorted(scored, key=lambda s: (-s.score, s.hit_index, s.n))
 
 
-def _answer_type_bonus(question: str, sentence: Sentence) -> float:
-    """A "when" question is answered by a sentence with a date, "how many" by a number."""
-    return sum(ANSWER_TYPE_BONUS for asks, holds in ANSWER_TYPES
-               if asks.search(question) and holds.search(sentence.text))
+def _distinctive_weights(question: str, texts: list[str]):
+    """A function giving the weighted share of the question's words a sentence holds;
+    a word's weight is its inverse frequency among the candidate sentences."""
+    wanted = set(tokens(question))
+    held = [set(tokens(t)) for t in texts]
+    weight = {w: math.log(1 + len(held) / (1 + sum(w in h for h in held))) for w in wanted}
+    total = sum(weight.values())
+
+    def share(words: set[str]) -> float:
+        return sum(weight[w] for w in wanted & words) / total if total else 0.0
+    return share
 
 
-def pick(scored: list[Scored]) -> list[Scored]:
-    """The best sentence, plus a runner-up that scores nearly as well."""
+def choose(question: Question, vector, scored: list[Scored], sentences: dict, hits: list[Hit]) -> list[Scored]:
+    """The best sentence, or the best pair of adjacent sentences when the pair scores higher;
+    then a runner-up that scores nearly as well as the best sentence (often from another
+    paragraph, when retrieval put the answering one second)."""
     if not scored:
         return []
-    best = scored[0]
-    return [best] + [s for s in scored[1:] if s.score >= best.score - RUNNER_UP_WITHIN][: MAX_SENTENCES - 1]
+    best = [scored[0]]
+    best_score = scored[0].score
+    by_position = {(s.hit_index, s.n): s for s in scored}
+    vectors = {(i, s.n): s.vector for i, hit in enumerate(hits[:PARAGRAPHS_READ]) for s in sentences.get(hit.key, [])}
+    query = np.asarray(vector, dtype=np.float32)
+    weigh = _distinctive_weights(question.text, [s.text for s in scored])
+    for (i, n), first in by_position.items():
+        second = by_position.get((i, n + 1))
+        if second is None:
+            continue
+        joined = vectors[(i, n)] + vectors[(i, n + 1)]
+        similarity = float(joined @ query / (np.linalg.norm(joined) or 1.0))
+        overlap = weigh(set(tokens(first.text)) | set(tokens(second.text)))
+        answers = first.answers or second.answers
+        score = (similarity + OVERLAP_WEIGHT * overlap + ANSWER_TYPE_BONUS * answers - RANK_PENALTY * i
+                 - PAIR_COST)
+        if score > best_score:
+            best, best_score = [first, second], score
+    runner_up = [s for s in scored[1:] if s.score >= scored[0].score - RUNNER_UP_WITHIN and s not in best]
+    return (best + runner_up)[:MAX_SENTENCES]

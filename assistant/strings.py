@@ -4,6 +4,8 @@ from __future__ import annotations
 STRINGS: dict[str, dict[str, str]] = {
     # --- the assistant's own words in an answer ------------------------------------------
     "intro": {"en": "According to the documents:", "ar": "بحسب الوثائق:"},
+    "intro_quoting": {"en": "According to the documents (quoted below in {source}):",
+                      "ar": "بحسب الوثائق (مقتبسة أدناه باللغة {source}):"},
     "abstain": {"en": "The indexed documents do not answer this question. The closest paragraphs are listed below.",
                 "ar": "لا تجيب الوثائق المفهرسة عن هذا السؤال. ترد أدناه أقرب الفقرات إليه."},
     "unsupported": {"en": "Not supported by the cited paragraphs", "ar": "غير مدعوم بالفقرات المستشهد بها"},
@@ -17,7 +19,6 @@ STRINGS: dict[str, dict[str, str]] = {
                  "ar": "هذا السؤال طويل جداً ({length} حرفاً؛ الحد الأقصى {limit}). يرجى اختصاره."},
     "llm_failed": {"en": "The language model did not answer ({reason}). Showing the extracted answer instead.",
                    "ar": "لم يُجب النموذج اللغوي ({reason}). تُعرض الإجابة المستخرجة بدلاً من ذلك."},
-    "quoted_from": {"en": "quoted from the {language} text", "ar": "مقتبس من النص {language}"},
     # --- citations ---------------------------------------------------------------------
     "paragraph": {"en": "paragraph", "ar": "الفقرة"},
     "printed": {"en": "printed", "ar": "كما طُبعت"},

@@ -15,9 +15,10 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.abstain import CROSS_SCRIPT, SAME_SCRIPT, margin
+from assistant.abstain import CROSS_SCRIPT, SAME_SCRIPT, margin, missing_key_terms
 from assistant.answer import Assistant
-from assistant.extractive import score_sentences
+from assistant.extractive import PARAGRAPHS_READ, score_sentences
+from assistant.question import analyse
 from index.config import Config
 from index.language import script
 
@@ -25,16 +26,17 @@ DEFAULT = Path(__file__).parent / "calibration" / "abstention.jsonl"
 SIMILARITY_FLOORS = [round(0.74 + 0.01 * i, 2) for i in range(13)]
 
 
-def signals(assistant: Assistant, question: str) -> dict:
+def signals(assistant: Assistant, text: str) -> dict:
     index = assistant.index
-    vector = index.embed_query(question)
-    hits = index.search(question, k=5, vector=vector)
-    scored = score_sentences(question, vector, hits, index.sentences(hits[:3]))
+    question = analyse(text)
+    vector = index.embed_query(text)
+    hits = index.search(text, k=5, vector=vector)
+    scored = score_sentences(question, vector, hits, index.sentences(hits[:PARAGRAPHS_READ]))
     best = scored[0] if scored else None
-    return {"same_script": bool(best) and script(question) == script(hits[best.hit_index].text),
+    return {"same_script": bool(best) and script(text) == script(hits[best.hit_index].text),
             "similarity": best.similarity if best else 0.0,
             "margin": margin(vector, best.similarity, index) if best else 0.0,
-            "missing_identifier": bool(index.missing_identifiers(question))}
+            "missing_key_term": bool(missing_key_terms(question, hits))}
 
 
 def curve(rows: list[dict], margin_floor: float) -> list[tuple[float, float | None, float | None]]:
@@ -42,7 +44,7 @@ def curve(rows: list[dict], margin_floor: float) -> list[tuple[float, float | No
     floor unless the margin clears `margin_floor`, or when an identifier is missing."""
     points = []
     for floor in SIMILARITY_FLOORS:
-        abstained = [r for r in rows if r["missing_identifier"] or (r["similarity"] < floor and r["margin"] < margin_floor)]
+        abstained = [r for r in rows if r["missing_key_term"] or (r["similarity"] < floor and r["margin"] < margin_floor)]
         right = sum(not r["answerable"] for r in abstained)
         unanswerable = sum(not r["answerable"] for r in rows)
         points.append((floor, right / len(abstained) if abstained else None, right / unanswerable if unanswerable else None))
@@ -59,7 +61,7 @@ def main(path: Path = DEFAULT) -> None:
         row = {"id": item["id"], "answerable": item["answerable"], **signals(assistant, item["question"])}
         rows.append(row)
         print(f"{row['id']:10} answerable={row['answerable']!s:5} same_script={row['same_script']!s:5} "
-              f"similarity={row['similarity']:.3f} margin={row['margin']:.3f} missing_identifier={row['missing_identifier']}")
+              f"similarity={row['similarity']:.3f} margin={row['margin']:.3f} missing_key_term={row['missing_key_term']}")
     for same, floors in ((True, SAME_SCRIPT), (False, CROSS_SCRIPT)):
         subset = [r for r in rows if r["same_script"] == same]
         print(f"\n{'same' if same else 'cross'}-script questions: {len(subset)} "

@@ -26,7 +26,7 @@ from index.config import Config
 from index.embed import Embedder, EmbeddingCache, load_embedder
 from index.lexical import LexicalIndex
 from index.model import DocumentInfo, Hit
-from index.retrieve import CANDIDATES, SENTENCE_CANDIDATES, Filters, Ranked, Retriever, exact_identifiers
+from index.retrieve import CANDIDATES, SENTENCE_CANDIDATES, Filters, Ranked, Retriever
 from index import schema
 from index.schema import document_info, hit, paragraph_key, sentence_quote
 from index.store import Store
@@ -190,10 +190,12 @@ class Index:
         """Similarities of the question's nearest sentences in the whole corpus."""
         return [similarity for _, similarity in self.store.nearest_sentences(vector, n, None)]
 
-    def missing_identifiers(self, question: str) -> list[str]:
-        """Identifiers with a digit (COP27, 47/23) that no indexed paragraph contains."""
+    def versions(self, document: str) -> list[DocumentInfo]:
+        """The other language versions of a document: the documents sharing its symbol."""
         self.fresh()
-        return [i for i in exact_identifiers(question) if not self.lexical.containing(i, None, n=1)]
+        symbol = self._catalog[document].symbol if document in self._catalog else ""
+        return sorted((d for d in self._catalog.values() if symbol and d.symbol == symbol and d.id != document),
+                      key=lambda d: d.language)
 
     def catalog(self) -> list[DocumentInfo]:
         self.fresh()

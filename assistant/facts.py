@@ -1,0 +1,118 @@
+"""Facts that need no translation, found in a sentence of either language: dates,
+numbers, identifiers and Latin-script names, and the places the Council's
+documents name most. An English question answered from an Arabic sentence leads
+with these, written in English, before the Arabic quote.
+
+Written by hand because no library here reads Arabic dates or knows the English
+names of Arabic place names.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.arabic import identifiers, normalize
+from index.language import script
+
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December"]
+MONTHS_AR = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
+             "نوفمبر", "ديسمبر"]
+# Arabic month names: the Egyptian/Gulf names UN documents use, and the Levantine ones.
+_MONTHS_AR = {"يناير": 1, "كانون الثاني": 1, "فبراير": 2, "شباط": 2, "مارس": 3, "آذار": 3, "أبريل": 4,
+              "ابريل": 4, "نيسان": 4, "مايو": 5, "أيار": 5, "يونيو": 6, "حزيران": 6, "يوليو": 7, "تموز": 7,
+              "أغسطس": 8, "آب": 8, "سبتمبر": 9, "أيلول": 9, "أكتوبر": 10, "تشرين الأول": 10, "نوفمبر": 11,
+              "تشرين الثاني": 11, "ديسمبر": 12, "كانون الأول": 12}
+_MONTH_OF = {normalize(name): number for name, number in _MONTHS_AR.items()}
+_MONTH_OF.update({name.lower(): n for n, name in enumerate(MONTHS_EN, 1)})
+_MONTH_NAMES = "|".join(sorted((re.escape(m) for m in _MONTH_OF), key=len, reverse=True))
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+_RANGE = r"(?:\s*[-‐‑–—]\s*|\s+(?:إلى|الى|to|and|و)\s+)"  # 18-19, "5 to 9", "من 5 إلى 9"
+
+# "24 مايو 2023", "5 يونيو", "18-19 سبتمبر", "6-17 مارس 2023", "سبتمبر 2024", "June 2023", "12 June 2023"
+DATE = re.compile(
+    rf"(?:(?P<d1>\d{{1,2}})(?:{_RANGE}(?P<d2>\d{{1,2}}))?\s+)?(?:(?:من|في)\s+)?(?P<month>{_MONTH_NAMES})"
+    rf"(?:\s+(?:عام|سنة)?\s*(?P<year>(?:19|20)\d\d))?", re.I)
+YEAR = re.compile(r"(?<![\d/.])(?:19|20)\d\d(?![\d/])")
+NUMBER = re.compile(r"(?<![\w/.])\d+(?:[.,]\d+)?(?![\w/])")
+
+# Venues and places that Council and UN documents name, with their English names.
+PLACES = {"نيويورك": "New York", "جنيف": "Geneva", "الدوحة": "Doha", "دبي": "Dubai", "كيغالي": "Kigali",
+          "بوخارست": "Bucharest", "باريس": "Paris", "فيينا": "Vienna", "نيروبي": "Nairobi", "تونس": "Tunis",
+          "شرم الشيخ": "Sharm el-Sheikh", "غلاسكو": "Glasgow", "بون": "Bonn", "روما": "Rome",
+          "أديس أبابا": "Addis Ababa", "بانكوك": "Bangkok", "الرياض": "Riyadh", "القاهرة": "Cairo",
+          "مراكش": "Marrakesh", "بوينس آيرس": "Buenos Aires", "كيوتو": "Kyoto", "إسطنبول": "Istanbul",
+          "أنتيغوا وبربودا": "Antigua and Barbuda", "ألمانيا": "Germany", "ناميبيا": "Namibia",
+          "رواندا": "Rwanda", "السويد": "Sweden", "الإمارات العربية المتحدة": "United Arab Emirates",
+          "قطر": "Qatar", "سويسرا": "Switzerland", "الولايات المتحدة": "United States"}
+_PLACE_OF = {normalize(name): english for name, english in PLACES.items()}
+_ARABIC_PLACE = {english: name for name, english in PLACES.items()}
+_PLACE = re.compile("|".join(sorted((re.escape(p) for p in _PLACE_OF), key=len, reverse=True)))
+_ENGLISH_PLACE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(set(PLACES.values()), key=len,
+                                                                            reverse=True)) + r")\b")
+# Latin-script names: inside Arabic text every Latin word is one (GDC, Giga, Partner2Connect); inside
+# English text only acronyms, words with a digit or an inner capital are (UN-OHRLLS, P2C, iGov).
+_LATIN_WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[-+][A-Za-z0-9]+)*(?![\w-])")
+_NAME_SHAPE = re.compile(r"[A-Z].*[A-Z]|\d|^[a-z]+[A-Z]")
+# A person named with a title: "Mr. Volker Türk", "السيد فولكر تورك" (two name words after the title).
+_PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.?\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?"
+                     r"|(?:السيد|السيدة|الدكتور|الدكتورة|معالي)\s+[\u0621-\u064A]+(?:\s+[\u0621-\u064A]+)?")
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str                  # "date", "number", "place", "name"
+    text: str                  # as printed
+    english: str               # written for an English reader
+    arabic: str                # written for an Arabic reader
+
+    def written_for(self, language: str) -> str:
+        return self.arabic if language == "ar" else self.english
+
+
+def _date(match: re.Match, months: list[str]) -> str:
+    month = months[_MONTH_OF[normalize(match.group("month")).lower()] - 1]
+    days = match.group("d1") or ""
+    if days and match.group("d2"):
+        first, second = sorted((int(days), int(match.group("d2"))))  # mirrored "17-6 مارس" reads 6-17
+        days = f"{first}-{second}"
+    return " ".join(part for part in (days, month, match.group("year") or "") if part)
+
+
+def facts(sentence: str) -> list[Fact]:
+    """Every language-neutral fact of a sentence, in order of appearance."""
+    text = normalize(sentence).translate(_DIGITS)
+    found: list[tuple[int, Fact]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(span: tuple[int, int]) -> bool:
+        return all(span[1] <= a or span[0] >= b for a, b in taken)
+
+    for match in DATE.finditer(text):
+        if match.group("d1") or match.group("year"):
+            taken.append(match.span())
+            found.append((match.start(), Fact("date", match.group(0), _date(match, MONTHS_EN), _date(match, MONTHS_AR))))
+    for match in _PERSON.finditer(text):
+        taken.append(match.span())
+        found.append((match.start(), Fact("name", match.group(0), match.group(0), match.group(0))))
+    for match in _PLACE.finditer(text):
+        found.append((match.start(), Fact("place", match.group(0), _PLACE_OF[match.group(0)], match.group(0))))
+    for match in _ENGLISH_PLACE.finditer(text):
+        taken.append(match.span())
+        found.append((match.start(), Fact("place", match.group(0), match.group(0), _ARABIC_PLACE[match.group(0)])))
+    for code in identifiers(text):
+        position = text.find(code)
+        if position >= 0 and free((position, position + len(code))):
+            taken.append((position, position + len(code)))
+            found.append((position, Fact("name", code, code, code)))
+    in_arabic = script(text) == "ar"
+    for match in _LATIN_WORD.finditer(text):
+        word = match.group(0)
+        if free(match.span()) and len(word) > 1 and (in_arabic and word[0].isupper() or _NAME_SHAPE.search(word)):
+            taken.append(match.span())
+            found.append((match.start(), Fact("name", match.group(0), match.group(0), match.group(0))))
+    for match in NUMBER.finditer(text):
+        if free(match.span()):
+            kind = "date" if YEAR.fullmatch(match.group(0)) else "number"
+            found.append((match.start(), Fact(kind, match.group(0), match.group(0), match.group(0))))
+    return [fact for _, fact in sorted(found, key=lambda item: item[0])]

@@ -1,0 +1,58 @@
+"""What a question asks for: the kind of answer (a date, a number, a place, a name)
+and its key terms (figures, years, identifiers) that an answering paragraph must hold."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.facts import DATE, NUMBER, YEAR, Fact, facts
+from index.arabic import identifiers, normalize
+
+# The kind of answer a question asks for, from its wording (English, then Arabic).
+ASKS = [
+    ("date", re.compile(r"\b(when|what date|which (year|month|day|days)|what (year|month|day)|how long ago)\b"
+                        r"|متى|ما تاريخ|في أي (يوم|عام|شهر|سنة|تاريخ)|أي يوم|أي يومين|موعد", re.I)),
+    ("number", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (percentage|share|amount)\b"
+                          r"|\bكم\b|\bعدد\b|\bما (نسبة|مقدار)", re.I)),
+    ("place", re.compile(r"\bwhere\b|\bin which (city|country|place)\b|\bwhich (city|country|venue)\b"
+                         r"|\bأين\b|في أي (مدينة|بلد|دولة|مكان)|أي مدينة", re.I)),
+    ("resolution", re.compile(r"\bwhich (resolution|decision|document)\b|\bwhat (resolution|decision)\b"
+                              r"|أي قرار|ما القرار|ما رقم|أي وثيقة", re.I)),
+    ("name", re.compile(r"\bwho\b|\bwhich (body|organi[sz]ation|office|agency|entity|partner|platform|"
+                        r"initiative|official|person)\b|\bwhat (body|organi[sz]ation|office|agency)\b"
+                        r"|^\s*من\s|أي جهة|ما الجهة|ما الوثيقة|ما المنصة|أي منصة|ما اسم", re.I)),
+]
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    asks: str                  # "date", "number", "place", "name", or "" when it asks for an explanation
+    key_terms: tuple[str, ...]  # figures, years and identifiers an answering paragraph must hold
+    given: frozenset[str]      # facts the question itself states: not an answer to it
+
+    def answered_by(self, fact: Fact) -> bool:
+        """Whether a fact of a sentence is of the kind asked for, and new to the question."""
+        if fact.english.lower() in self.given or fact.text in self.given:
+            return False
+        if self.asks == "resolution":  # answered by a number or a code: 76/307, "القرار 71"
+            return any(ch.isdigit() for ch in fact.text)
+        return fact.kind == self.asks
+
+
+def analyse(question: str) -> Question:
+    asks = next((kind for kind, pattern in ASKS if pattern.search(question)), "")
+    stated = facts(question)
+    given = frozenset({f.english.lower() for f in stated} | {f.text for f in stated})
+    return Question(question, asks, tuple(key_terms(question)), given)
+
+
+def key_terms(question: str) -> list[str]:
+    """Figures, years and identifiers with a digit (COP27, 47/23, 2022): terms no
+    paraphrase can stand in for, in any language."""
+    text = normalize(question)
+    found = [i for i in identifiers(text) if re.search(r"\d", i)]
+    found += [m.group(0) for m in YEAR.finditer(text) if not any(m.group(0) in i for i in found)]
+    found += [m.group(0) for m in NUMBER.finditer(text)
+              if len(m.group(0)) > 1 and not any(m.group(0) in t for t in found) and not DATE.search(m.group(0))]
+    return list(dict.fromkeys(found))
