@@ -54,14 +54,19 @@ _ENGLISH_PLACE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(set
 # English text only acronyms, words with a digit or an inner capital are (UN-OHRLLS, P2C, iGov).
 _LATIN_WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[-+][A-Za-z0-9]+)*(?![\w-])")
 _NAME_SHAPE = re.compile(r"[A-Z].*[A-Z]|\d|^[a-z]+[A-Z]")
-# A person named with a title: "Mr. Volker Türk", "السيد فولكر تورك" (two name words after the title).
+# A title or name in quotation marks: "من الإمكانات إلى الرخاء", «...», “...”.
+_QUOTED = re.compile(r"[\"“«]([^\"”»\n]{3,120})[\"”»]")
+# A person named with a title ("Mr. Volker Türk", "السيد فولكر تورك"), or by an office, the way
+# UN documents name who did something ("the Deputy Secretary-General", "نائب الأمينة العامة").
 _PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.?\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?"
-                     r"|(?:السيد|السيدة|الدكتور|الدكتورة|معالي)\s+[\u0621-\u064A]+(?:\s+[\u0621-\u064A]+)?")
+                     r"|(?:السيد|السيدة|الدكتور|الدكتورة|معالي)\s+[\u0621-\u064A]+(?:\s+[\u0621-\u064A]+)?"
+                     r"|\b(?:Deputy |Assistant )?Secretary-General\b|\b(?:High Commissioner|Special Envoy|Director|Chair)\b"
+                     r"|(?:نائب |مساعد )?الامينة? العامة?|المفوض السامي|مبعوث الامين العام|مدير مكتب")
 
 
 @dataclass(frozen=True)
 class Fact:
-    kind: str                  # "date", "number", "place", "name"
+    kind: str                  # "date", "number", "place", "name", "title"
     text: str                  # as printed
     english: str               # written for an English reader
     arabic: str                # written for an Arabic reader
@@ -92,6 +97,8 @@ def facts(sentence: str) -> list[Fact]:
         if match.group("d1") or match.group("year"):
             taken.append(match.span())
             found.append((match.start(), Fact("date", match.group(0), _date(match, MONTHS_EN), _date(match, MONTHS_AR))))
+    for match in _QUOTED.finditer(text):
+        found.append((match.start(), Fact("title", match.group(1), match.group(1), match.group(1))))
     for match in _PERSON.finditer(text):
         taken.append(match.span())
         found.append((match.start(), Fact("name", match.group(0), match.group(0), match.group(0))))

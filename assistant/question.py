@@ -14,13 +14,15 @@ ASKS = [
                         r"|متى|ما تاريخ|في أي (يوم|عام|شهر|سنة|تاريخ)|أي يوم|أي يومين|موعد", re.I)),
     ("number", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (percentage|share|amount)\b"
                           r"|\bكم\b|\bعدد\b|\bما (نسبة|مقدار)", re.I)),
-    ("place", re.compile(r"\bwhere\b|\bin which (city|country|place)\b|\bwhich (city|country|venue)\b"
-                         r"|\bأين\b|في أي (مدينة|بلد|دولة|مكان)|أي مدينة", re.I)),
-    ("resolution", re.compile(r"\bwhich (resolution|decision|document)\b|\bwhat (resolution|decision)\b"
-                              r"|أي قرار|ما القرار|ما رقم|أي وثيقة", re.I)),
+    ("resolution", re.compile(r"\b(which|what)\b(\s+[\w-]+){0,3}\s+(resolution|decision)\b"
+                              r"|أي قرار|ما القرار|ما رقم", re.I)),
+    ("place", re.compile(r"\bwhere\b|\b(in )?which (\w+ )?(city|cities|country|countries|place|venue)\b"
+                         r"|\bأين\b|في أي (مدينة|بلد|دولة|مكان)|أي (مدينة|دولة|دولتين|بلد|بلدين)", re.I)),
+    ("title", re.compile(r"\b(theme|title|slogan|motto)\b|\bcalled\b|\bentitled\b|\b(which|what) (document|report|plan)\b"
+                         r"|موضوع|عنوان|شعار|بعنوان|ما الوثيقة|أي وثيقة|ما التقرير|ما الخطة", re.I)),
     ("name", re.compile(r"\bwho\b|\bwhich (body|organi[sz]ation|office|agency|entity|partner|platform|"
                         r"initiative|official|person)\b|\bwhat (body|organi[sz]ation|office|agency)\b"
-                        r"|^\s*من\s|أي جهة|ما الجهة|ما الوثيقة|ما المنصة|أي منصة|ما اسم", re.I)),
+                        r"|^\s*من\s|أي جهة|ما الجهة|ما المنصة|أي منصة|ما اسم", re.I)),
 ]
 
 
@@ -37,6 +39,8 @@ class Question:
             return False
         if self.asks == "resolution":  # answered by a number or a code: 76/307, "القرار 71"
             return any(ch.isdigit() for ch in fact.text)
+        if self.asks == "title":  # a quoted title, or a document's symbol
+            return fact.kind == "title" or (fact.kind == "name" and any(ch.isdigit() for ch in fact.text))
         return fact.kind == self.asks
 
 

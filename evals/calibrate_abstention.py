@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.abstain import CROSS_SCRIPT, SAME_SCRIPT, margin, missing_key_terms
+from assistant.abstain import CROSS_SCRIPT, SAME_SCRIPT, Floors, margin, missing_key_terms, no_answer_of_the_kind
 from assistant.answer import Assistant
 from assistant.extractive import PARAGRAPHS_READ, score_sentences
 from assistant.question import analyse
@@ -23,7 +23,7 @@ from index.config import Config
 from index.language import script
 
 DEFAULT = Path(__file__).parent / "calibration" / "abstention.jsonl"
-SIMILARITY_FLOORS = [round(0.74 + 0.01 * i, 2) for i in range(13)]
+SIMILARITY_FLOORS = [round(0.74 + 0.01 * i, 2) for i in range(14)]
 
 
 def signals(assistant: Assistant, text: str) -> dict:
@@ -36,18 +36,24 @@ def signals(assistant: Assistant, text: str) -> dict:
     return {"same_script": bool(best) and script(text) == script(hits[best.hit_index].text),
             "similarity": best.similarity if best else 0.0,
             "margin": margin(vector, best.similarity, index) if best else 0.0,
-            "missing_key_term": bool(missing_key_terms(question, hits))}
+            "ruled_out": bool(missing_key_terms(question, hits)) or no_answer_of_the_kind(question, scored)}
 
 
-def curve(rows: list[dict], margin_floor: float) -> list[tuple[float, float | None, float | None]]:
-    """(similarity floor, abstention precision, abstention recall) when abstaining below the
-    floor unless the margin clears `margin_floor`, or when an identifier is missing."""
+def curve(rows: list[dict], floors: Floors) -> list[tuple[float, float | None, float | None, float | None]]:
+    """(soft similarity floor, abstention precision, abstention recall, wrong-abstention rate) of the
+    rule in assistant/abstain.py with the soft floor moved and the hard floor kept as far below it
+    as it is now."""
     points = []
-    for floor in SIMILARITY_FLOORS:
-        abstained = [r for r in rows if r["missing_key_term"] or (r["similarity"] < floor and r["margin"] < margin_floor)]
+    unanswerable = sum(not r["answerable"] for r in rows)
+    answerable = len(rows) - unanswerable
+    for soft in SIMILARITY_FLOORS:
+        hard = soft - (floors.soft - floors.hard)
+        abstained = [r for r in rows if r["ruled_out"] or r["similarity"] < hard
+                     or (r["similarity"] < soft and r["margin"] < floors.margin)]
         right = sum(not r["answerable"] for r in abstained)
-        unanswerable = sum(not r["answerable"] for r in rows)
-        points.append((floor, right / len(abstained) if abstained else None, right / unanswerable if unanswerable else None))
+        points.append((soft, right / len(abstained) if abstained else None,
+                       right / unanswerable if unanswerable else None,
+                       (len(abstained) - right) / answerable if answerable else None))
     return points
 
 
@@ -61,15 +67,15 @@ def main(path: Path = DEFAULT) -> None:
         row = {"id": item["id"], "answerable": item["answerable"], **signals(assistant, item["question"])}
         rows.append(row)
         print(f"{row['id']:10} answerable={row['answerable']!s:5} same_script={row['same_script']!s:5} "
-              f"similarity={row['similarity']:.3f} margin={row['margin']:.3f} missing_key_term={row['missing_key_term']}")
+              f"similarity={row['similarity']:.3f} margin={row['margin']:.3f} ruled_out={row['ruled_out']}")
     for same, floors in ((True, SAME_SCRIPT), (False, CROSS_SCRIPT)):
         subset = [r for r in rows if r["same_script"] == same]
         print(f"\n{'same' if same else 'cross'}-script questions: {len(subset)} "
               f"({sum(not r['answerable'] for r in subset)} unanswerable); current floors {floors}")
-        print("  similarity floor   precision   recall   (margin floor {:.3f})".format(floors.margin))
-        for floor, precision, recall in curve(subset, floors.margin):
-            print(f"  {floor:>16.2f} {precision if precision is not None else float('nan'):>11.3f} "
-                  f"{recall if recall is not None else float('nan'):>8.3f}")
+        print(f"  soft floor   precision   recall   wrong abstentions   (hard floor {floors.soft - floors.hard:.2f} "
+              f"below, margin {floors.margin:.3f})")
+        for floor, *figures in curve(subset, floors):
+            print(f"  {floor:>10.2f} " + " ".join(f"{v if v is not None else float('nan'):>10.3f}" for v in figures))
 
 
 if __name__ == "__main__":
