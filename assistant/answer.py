@@ -64,7 +64,7 @@ class Assistant:
             return answer
         answer.search_query = query = resolve_followup(question, history or [], self.llm)
         vector = self.index.embed_query(query)
-        answer.retrieved = hits = self.index.search(query, k=k, filters=filters, vector=vector)
+        answer.retrieved = hits = self.index.search(query, k=k, filters=filters, vector=vector, language=language)
         retrieved_at = time.perf_counter()
         if not hits:
             empty = self.index.count_paragraphs() == 0

@@ -26,7 +26,7 @@ from index.config import Config
 from index.embed import Embedder, EmbeddingCache, load_embedder
 from index.lexical import LexicalIndex
 from index.model import DocumentInfo, Hit
-from index.retrieve import CANDIDATES, SENTENCE_CANDIDATES, Filters, Ranked, Retriever
+from index.retrieve import CANDIDATES, SENTENCE_CANDIDATES, Filters, Ranked, Retriever, named_documents
 from index import schema
 from index.schema import document_info, hit, paragraph_key, sentence_quote
 from index.store import Store
@@ -121,11 +121,39 @@ class Index:
     def embed_passage(self, text: str) -> np.ndarray:
         return self.embedder.passages([text])[0]
 
-    def search(self, query: str, k: int = 5, filters: Filters = Filters(), vector=None) -> list[Hit]:
-        """The k best paragraphs for `query`; pass `vector` when the query is already embedded."""
+    def search(self, query: str, k: int = 5, filters: Filters = Filters(), vector=None, language: str = "") -> list[Hit]:
+        """The k best paragraphs for `query`; pass `vector` when the query is already embedded.
+        With `language` (the asker's), a provision indexed in several language versions is
+        shown once, in that language when it has it, with the other versions linked."""
         self.fresh()
         vector = self.embed_query(query) if vector is None else vector
-        return self._hits(self.retriever.rank(query, vector, filters, k * 2), k)
+        named = named_documents(query, {d.id: d.title for d in self._catalog.values()},
+                                {d.id: d.symbol for d in self._catalog.values()})
+        hits = self._hits(self.retriever.rank(query, vector, filters, k * 3, named), k * 3)
+        swap = language if not (filters.language or filters.document) else ""
+        return self._link_versions(hits, swap)[:k]
+
+    def _link_versions(self, hits: list[Hit], language: str) -> list[Hit]:
+        """One hit per provision: the first-ranked version, or the one in `language` when the
+        provision has it; `Hit.versions` names the other language versions of the provision."""
+        out, seen = [], set()
+        for found in hits:
+            info = self._catalog.get(found.document)
+            provision = (info.symbol if info and info.symbol else found.document, found.paragraph)
+            if provision in seen:
+                continue
+            seen.add(provision)
+            versions = {v.language: v.id for v in self.versions(found.document)}
+            existing = self.store.chunks([schema.chunk_id(d, found.paragraph, 0) for d in versions.values()])
+            versions = {lang: d for lang, d in versions.items() if schema.chunk_id(d, found.paragraph, 0) in existing}
+            if language and found.language != language and language in versions:
+                swapped = self.paragraph(versions.pop(language), found.paragraph)
+                swapped.score, swapped.dense_rank, swapped.lexical_rank = found.score, found.dense_rank, found.lexical_rank
+                versions[found.language] = found.document
+                found = swapped
+            found.versions = versions
+            out.append(found)
+        return out
 
     def rankings(self, query: str, vector) -> dict[str, list[tuple[str, float]]]:
         """Each retriever's own ranking of chunks, before fusion (for benchmarks)."""

@@ -80,6 +80,7 @@ class Hit:
     symbol: str = ""
     headings: list[str] = field(default_factory=list)
     order: int = 0
+    versions: dict[str, str] = field(default_factory=dict)  # language -> document: the same provision there
     dense_rank: int | None = None
     lexical_rank: int | None = None
     exact_match: bool = False
@@ -97,6 +98,7 @@ class Hit:
             "document": self.document, "paragraph": self.paragraph, "label": self.label,
             "language": self.language, "title": self.title, "date": self.date,
             "symbol": self.symbol, "headings": self.headings, "text": self.text, "score": round(self.score, 6),
+            "versions": self.versions,
             "dense_rank": self.dense_rank, "lexical_rank": self.lexical_rank,
         }
 

@@ -160,3 +160,53 @@ def test_a_run_that_died_half_way_converges_on_the_next_run(tmp_path, corpus):
     sentences = {s.id for s in Index(config).store.sentences_where({"document": "spectrum"})}
     assert set(orphaned) <= sentences
     assert "spectrum#9.9#s0" not in sentences
+
+
+REPORT_EN = """\t4 May 2025
+\tReport by the Secretary-General
+\tLagoon radio monitoring
+1\tMonitoring
+1.1\tITU installed three radio monitoring stations around the Ferrowen lagoon in 2025.
+1.2\tThe stations report interference to the national regulator every week.
+"""
+REPORT_AR = """\t4 مايو 2025
+\tتقرير من الأمين العام
+\tرصد الراديو في البحيرة
+1\tالرصد
+1.1\tركّب الاتحاد ثلاث محطات لرصد الراديو حول بحيرة فيروين في عام 2025.
+2.1\tتبلغ المحطات الهيئة التنظيمية الوطنية بالتداخل كل أسبوع.
+"""
+
+
+def test_language_versions_are_one_provision_shown_in_the_askers_language(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text, language in (("lagoon-en", REPORT_EN, "en"), ("lagoon-ar", REPORT_AR, "ar")):
+        (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
+        (corpus / f"{name}.meta.json").write_text(json.dumps({"symbol": "C99/7", "language": language}))
+    idx = Index(Config.from_env(data_dir=tmp_path / "data", corpus_dir=corpus))
+    assert idx.sync([corpus]).errors == []
+    english = idx.search("How many monitoring stations were installed around the lagoon?", k=3, language="en")
+    assert (english[0].document, english[0].paragraph) == ("C99/7@en", "1.1")
+    assert english[0].versions == {"ar": "C99/7@ar"}
+    assert [h.paragraph for h in english].count("1.1") == 1          # the Arabic version is linked, not repeated
+    arabic = idx.search("كم محطة رصد رُكبت حول البحيرة؟", k=3, language="ar")
+    assert (arabic[0].document, arabic[0].paragraph) == ("C99/7@ar", "1.1")
+    assert arabic[0].versions == {"en": "C99/7@en"}
+    # An English question about a provision that only the Arabic version has: the Arabic one.
+    assert idx.search("interference every week", k=1, filters=Filters(language="ar"))[0].language == "ar"
+    assert [v.id for v in idx.versions("C99/7@en")] == ["C99/7@ar"]
+
+
+def test_a_question_naming_a_document_prefers_it(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = "1\tFishing\n1.1\tVessels must report every catch of reef fish to the harbour master within two days.\n"
+    (corpus / "ocean-charter.txt").write_text("\tCharter of the Ocean Commission\n" + body, encoding="utf-8")
+    (corpus / "reef-convention.txt").write_text("\tConvention on Coral Reefs\n" + body.replace("two days", "three days"),
+                                                encoding="utf-8")
+    idx = Index(Config.from_env(data_dir=tmp_path / "data", corpus_dir=corpus))
+    assert idx.sync([corpus]).errors == []
+    question = "By when must vessels report a catch of reef fish?"
+    assert idx.search(f"According to the Charter, {question[0].lower()}{question[1:]}", k=1)[0].document == "ocean-charter"
+    assert idx.search(f"Under the Convention on Coral Reefs, {question.lower()}", k=1)[0].document == "reef-convention"
