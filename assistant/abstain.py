@@ -30,9 +30,11 @@ class Floors(NamedTuple):
 
 # Chosen from two curves (evals/README.md, "Abstention"): the Council calibration questions, whose
 # near misses score high, and XQuAD, whose answerable questions score lower; a floor fitted to
-# one alone declines 1 in 4 of the other's answerable questions. An English question against
-# Arabic text scores lower throughout, so it has floors of its own.
-SAME_SCRIPT = Floors(0.80, 0.83, 0.050)
+# one alone declines 1 in 4 of the other's answerable questions. Within one script the margin is
+# not used (soft = hard): in a small corpus the background is the whole corpus and the margin
+# flatters off-topic questions. An English question against Arabic text scores lower throughout,
+# so it has floors of its own.
+SAME_SCRIPT = Floors(0.82, 0.82, 0.050)
 CROSS_SCRIPT = Floors(0.75, 0.78, 0.050)
 
 
