@@ -100,7 +100,10 @@ def test_a_second_indexer_waits_for_the_first_and_both_finish(tmp_path):
     data = tmp_path / "data"
     command = [sys.executable, "-m", "assistant.cli", "--data-dir", str(data), "index", "--json", str(corpus)]
     first = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.5)  # the first holds the lock while it embeds
+    lock = data / "index.lock"
+    deadline = time.monotonic() + 120
+    while not (lock.exists() and str(first.pid) in lock.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the first holds the lock (it keeps it while it embeds)
     second = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     outs = [p.communicate(timeout=600) for p in (first, second)]
     assert [p.returncode for p in (first, second)] == [0, 0]
