@@ -44,8 +44,7 @@ JS_SHOW_CITED = "() => council.showCited()"
 
 def labels(ui: str) -> dict:
     words = {key: text(key, ui) for key in STRINGS}
-    words.update(document=words["filter_document"], language=words["filter_language"], year=words["filter_year"],
-                 columns=[words[f"col_{c}"] for c in ("document", "title", "language", "date", "paragraphs", "indexed")])
+    words.update(document=words["filter_document"], language=words["filter_language"], year=words["filter_year"])
     return words
 
 
@@ -58,29 +57,17 @@ def ui_language(value: str | None) -> str:
     return value if value in UI_LANGUAGES else UI_LANGUAGES[0]
 
 
-def document_rows(catalog: list[DocumentInfo]) -> list[dict]:
-    """One row per indexed document."""
-    return [{"document": d.id, "title": d.title, "language": d.language, "date": d.date, "year": d.year,
-             "paragraphs": d.paragraphs, "indexed_at": d.indexed_at} for d in catalog]
-
-
-def filter_choices(rows: list[dict], ui: str) -> dict[str, list[tuple[str, str]]]:
+def filter_choices(catalog: list[DocumentInfo], ui: str) -> dict[str, list[tuple[str, str]]]:
     words = labels(ui)
-    documents = [(f"{r['document']} — {r['title'][:60]}" if r["title"] else r["document"], r["document"]) for r in rows]
-    languages = sorted({r["language"] for r in rows if r["language"]})
-    years = sorted({str(r["year"]) for r in rows if r["year"]}, reverse=True)
+    documents = [(f"{d.id} — {d.title[:60]}" if d.title else d.id, d.id) for d in catalog]
+    languages = sorted({d.language for d in catalog if d.language})
+    years = sorted({d.year for d in catalog if d.year}, reverse=True)
     return {
         "document": [(words["all_documents"], "")] + documents,
         "language": [(words["all_languages"], "")] + [(f"{language_name(code, ui)} ({code})", code)
                                                       for code in languages],
         "year": [(words["all_years"], "")] + [(y, y) for y in years],
     }
-
-
-def documents_table(rows: list[dict], ui: str) -> dict:
-    """Dataframe value: localized headers, one row per document."""
-    keys = ["document", "title", "language", "date", "paragraphs", "indexed_at"]
-    return {"headers": labels(ui)["columns"], "data": [[row[k] for k in keys] for row in rows]}
 
 
 def filters_from(document: str | None, language: str | None, year: str | int | None) -> Filters:
@@ -252,10 +239,10 @@ def index_uploads(app: ChatApp, files: list, ui: str, progress) -> str:
 
 def refresh_updates(app: ChatApp, ui: str) -> list:
     """The documents table and the three filters, rebuilt from the index."""
-    rows = document_rows(app.catalog())
-    choices = filter_choices(rows, ui)
+    catalog = app.catalog()
+    choices = filter_choices(catalog, ui)
     words = labels(ui)
-    return [gr.update(value=documents_table(rows, ui), label=words["table"]),
+    return [render.documents_html(catalog, ui),
             gr.update(choices=choices["document"], label=words["document"]),
             gr.update(choices=choices["language"], label=words["language"]),
             gr.update(choices=choices["year"], label=words["year"])]

@@ -26,12 +26,11 @@ os.environ.setdefault("GRADIO_TEMP_DIR", str(Config.from_env().data_dir / "gradi
 import gradio as gr  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 
-from assistant import reader  # noqa: E402
+from assistant import reader, render  # noqa: E402
 from assistant.access import LOOPBACK_NAMES, PageGate, is_loopback  # noqa: E402
 from assistant.chat_app import ChatApp  # noqa: E402
-from assistant.chat_events import (CHAT_TAB, DOCS_TAB, READER_TAB, api_ask, document_rows,  # noqa: E402
-                                   documents_table, example_samples, filter_choices, labels, language_choices,
-                                   mode_text, wire)
+from assistant.chat_events import (CHAT_TAB, DOCS_TAB, READER_TAB, api_ask, example_samples,  # noqa: E402
+                                   filter_choices, labels, language_choices, mode_text, wire)
 from assistant.uploads import MEGABYTE, UPLOAD_TYPES  # noqa: E402
 
 CONCURRENT_REQUESTS = 32     # requests served at once: a streaming answer mostly waits, it does not compute
@@ -51,8 +50,8 @@ def layout(app: ChatApp) -> SimpleNamespace:
     """The components, placed; no behaviour. Labels start in English; page_setup
     (chat_events) switches them when the page loads in Arabic."""
     words = labels("en")
-    rows = document_rows(app.catalog())
-    choices = filter_choices(rows, "en")
+    catalog = app.catalog()
+    choices = filter_choices(catalog, "en")
     ui = SimpleNamespace(turns=gr.State([]),       # [question, search query] of earlier answers: follow-ups use them
                          reader_at=gr.State(None))  # {"document", "paragraph"} the document view shows
     with gr.Row(elem_id="header"):
@@ -86,9 +85,7 @@ def layout(app: ChatApp) -> SimpleNamespace:
             ui.upload = gr.File(label=words["upload"], file_count="multiple", file_types=list(UPLOAD_TYPES),
                                 elem_id="upload")
             ui.upload_status = gr.HTML("", elem_id="upload-status")
-            ui.table = gr.Dataframe(value=documents_table(rows, "en"), label=words["table"], interactive=False,
-                                    elem_id="documents", wrap=True, show_search="search",
-                                    column_widths=["22%", "36%", "8%", "10%", "9%", "15%"])
+            ui.table = gr.HTML(render.documents_html(catalog, "en"), elem_id="documents")
             ui.refresh = gr.Button(words["refresh"], size="sm", elem_id="refresh")
         with gr.Tab(words["tab_reader"], id=READER_TAB, elem_id="reader-tab") as ui.reader_tab:
             ui.back = gr.Button(words["back_to_chat"], size="sm", elem_id="back-to-chat")

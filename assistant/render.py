@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from assistant.model import MARKER, Answer, Citation
 from assistant.sources import paragraph_number, plain_text, source_name
 from assistant.strings import text as words
-from index.model import Hit
+from index.model import DocumentInfo, Hit
 from index.sentences import split_sentences
 
 CLOSEST_SHOWN = 3  # paragraphs listed under an abstention
@@ -168,6 +168,22 @@ def _quote_spans(text: str, quote: str) -> list[tuple[int, int]]:
 
 
 # --- the documents tab ------------------------------------------------------------------
+
+DOCUMENT_COLUMNS = ("document", "title", "language", "date", "paragraphs", "indexed")
+
+
+def documents_html(documents: list[DocumentInfo], ui_language: str) -> str:
+    """The indexed documents as a table that scrolls sideways on a narrow screen rather
+    than squeezing its columns; each title reads in its own direction."""
+    head = "".join(f'<th scope="col">{esc(words(f"col_{c}", ui_language))}</th>' for c in DOCUMENT_COLUMNS)
+    rows = "".join(
+        f'<tr><td><code>{esc(d.id)}</code></td><td dir="auto">{esc(d.title)}</td><td>{esc(d.language)}</td>'
+        f'<td><bdi dir="ltr">{esc(d.date)}</bdi></td><td>{d.paragraphs}</td>'
+        f'<td><bdi dir="ltr">{esc(d.indexed_at[:16].replace("T", " "))}</bdi></td></tr>' for d in documents)
+    return (f'<div class="documents-list" dir="{direction(ui_language)}"><table><caption>'
+            f'{esc(words("table", ui_language))}</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>'
+            f"</table></div>")
+
 
 def upload_summary_html(lines: list[str], failures: list[tuple[str, str]], ui_language: str) -> str:
     """The sync summary lines and each failed file with its reason, escaped."""

@@ -63,8 +63,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "mode": {"en": "Answer mode", "ar": "طريقة الإجابة"},
     "docs_intro": {"en": "Indexed documents. Add .txt, .docx, .pdf or .html Council documents below: they are "
                          "indexed at once and can be asked about.",
-                   "ar": "الوثائق المفهرسة. أضف وثائق المجلس بصيغة .txt أو .docx أو .pdf أو .html أدناه: "
-                         "تُفهرس فوراً ويمكن السؤال عنها."},
+                   # \u2066...\u2069 isolate each file type, so its dot stays before it in Arabic text.
+                   "ar": "الوثائق المفهرسة. أضف وثائق المجلس بصيغة \u2066.txt\u2069 أو \u2066.docx\u2069 أو "
+                         "\u2066.pdf\u2069 أو \u2066.html\u2069 أدناه: تُفهرس فوراً ويمكن السؤال عنها."},
     "upload": {"en": "Add documents", "ar": "إضافة وثائق"},
     "refresh": {"en": "Refresh list", "ar": "تحديث القائمة"},
     "table": {"en": "Indexed documents", "ar": "الوثائق المفهرسة"},
@@ -86,7 +87,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nothing": {"en": "No file received.", "ar": "لم يُستلم أي ملف."},
     "uploads_off": {"en": "Uploads are turned off on this server.", "ar": "رفع الوثائق معطّل على هذا الخادم."},
     # --- why an uploaded file was refused before indexing -------------------------------
-    "refused_type": {"en": "not a supported type (use {types})", "ar": "نوع غير مدعوم (استخدم {types})"},
+    "refused_type": {"en": "not a supported type (use {types})", "ar": "نوع غير مدعوم (استخدم \u2066{types}\u2069)"},
     "refused_size": {"en": "larger than {limit} MB", "ar": "أكبر من {limit} ميغابايت"},
     "refused_empty": {"en": "empty file", "ar": "ملف فارغ"},
     "refused_pdf": {"en": "not a PDF file (it does not start with %PDF)",

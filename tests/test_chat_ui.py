@@ -4,7 +4,7 @@ language versions of one symbol) and a temporary index.
 
 Drives Debian's Chromium (/usr/bin/chromium) through Playwright. Each test leaves
 a screenshot in test-artifacts/<test name>.png; the layout tests leave
-layout-<width>-<language>-chat.png and -document.png.
+layout-<width>-<language>-chat.png, -document.png and -documents.png.
 """
 from __future__ import annotations
 
@@ -292,7 +292,7 @@ WIDE_TEXT = """() => {
     const width = document.documentElement.clientWidth, range = document.createRange(), wide = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        if (!node.textContent.trim()) continue;
+        if (!node.textContent.trim() || !node.parentElement.checkVisibility({visibilityProperty: true})) continue;
         range.selectNodeContents(node);
         const box = range.getBoundingClientRect();
         if (box.width > width) wide.push(`${Math.round(box.width)} px: ${node.textContent.trim().slice(0, 60)}`);
@@ -433,6 +433,10 @@ def test_layout(app, browser, width, language):
         snapshot(page, f"{name}-document")
         assert page.evaluate(WIDE_TEXT) == []
         assert small_targets(page, READER_TOUCH_TARGETS) == []
+        page.locator("#docs-tab-button").click()  # the list of documents scrolls sideways, whole words
+        page.locator("#documents td", has_text="C24/INF/77@en").wait_for(timeout=VIEW_MS)
+        snapshot(page, f"{name}-documents")
+        assert page.evaluate(WIDE_TEXT) == []
     finally:
         page.context.close()
 
