@@ -98,7 +98,8 @@ def layout(app: ChatApp) -> SimpleNamespace:
 
 
 def public_endpoints(demo: gr.Blocks) -> dict[int, str]:
-    """The ids and api names of the events an API client may call."""
+    """The ids (what a queue/join call names as fn_index) and api names of the events an API
+    client may call."""
     return {fn._id: fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public"}
 
 
