@@ -116,11 +116,19 @@ def cmd_ask(args, config: Config) -> int:
 
 
 def cmd_chat(args, config: Config) -> int:
-    """Index config.corpus_dir (incremental: cheap when nothing changed), then serve the web chat."""
+    """Index config.corpus_dir (incremental: cheap when nothing changed), then serve the web chat.
+    Off loopback, refuse to start without logins (assistant.access)."""
     import os
+    from assistant.access import AccessError, chat_logins
+    try:
+        logins = chat_logins(args.host)
+    except AccessError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     # Gradio picks its temp folder when imported: keep it with this index.
     os.environ["GRADIO_TEMP_DIR"] = str(config.data_dir / "gradio")
-    from assistant.chat_ui import ChatApp, launch
+    from assistant.chat_app import ChatApp
+    from assistant.chat_ui import launch
     from index.store import EmbedderMismatch
     try:
         app = ChatApp(config)
@@ -136,7 +144,7 @@ def cmd_chat(args, config: Config) -> int:
               f"in {summary.seconds:.1f} s", file=sys.stderr)
         for error in summary.errors:
             print(f"error: {error['path']}: {error['error']}", file=sys.stderr)
-    launch(app, host=args.host, port=args.port)
+    launch(app, host=args.host, port=args.port, logins=logins)
     return 0
 
 
@@ -188,7 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_ask)
 
     p = sub.add_parser("chat", help="web chat (indexes the corpus first when it is missing or stale)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1); any other needs COUNCIL_CHAT_AUTH or "
+                        "COUNCIL_CHAT_AUTH_FILE logins")
     p.add_argument("--port", type=int, default=7860)
     p.set_defaults(run=cmd_chat)
 

@@ -5,15 +5,23 @@ is put in markup: a document that contains <script> or <img onerror> shows it as
 text. Gradio's own sanitizer is a second line, not the first. Every text block
 carries a direction (dir="auto", or rtl for Arabic) so Arabic reads right to
 left and English left to right, block by block, in a mixed conversation.
+
+The page's script (assistant/static/page.js) gives the markup made here its
+behaviour: an `a.open-document` opens the document view at the paragraph its
+address names, a `button.copy-answer` copies the `.copy-text` of its answer.
+(Gradio's sanitizer drops data-* attributes from chat messages: addresses and
+classes carry what the script needs.)
 """
 from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlencode
 
 from assistant.model import MARKER, Answer, Citation
+from assistant.sources import paragraph_number, plain_text, source_name
 from assistant.strings import text as words
-from index.model import Hit
+from index.model import DocumentInfo, Hit
 from index.sentences import split_sentences
 
 CLOSEST_SHOWN = 3  # paragraphs listed under an abstention
@@ -68,8 +76,19 @@ def answer_html(answer: Answer) -> str:
         parts.append('<div class="closest">' + "".join(
             hit_details_html(hit, f"{n}.", answer.language, css_class="closest-paragraph")
             for n, hit in enumerate(answer.retrieved[:CLOSEST_SHOWN], 1)) + "</div>")
+    parts.append(copy_html(answer))
     state = "answer-abstained" if answer.abstained else "answer-cited"
     return _block("".join(parts), f"answer answer-final {state}", direction(answer.language), answer.language)
+
+
+def copy_html(answer: Answer) -> str:
+    """A button that copies the answer with its sources as plain text (assistant.sources),
+    which travels with the answer in an element the page does not display. The button
+    holds both its labels; the page shows the second once it has copied."""
+    return (f'<div class="answer-tools"><button type="button" class="copy-answer">'
+            f'<span class="copy-label">{esc(words("copy", answer.language))}</span>'
+            f'<span class="copy-done">{esc(words("copied", answer.language))}</span></button></div>'
+            f'<pre class="copy-text" dir="auto">{esc(plain_text(answer))}</pre>')
 
 
 def _answer_lines(text: str) -> str:
@@ -98,25 +117,22 @@ def hit_details_html(hit: Hit, tag: str, language: str, quote: str = "", css_cla
     text, with the supporting sentence marked."""
     summary = f'<summary dir="{direction(hit.language)}">{esc(tag)} {citation_heading_html(hit, language)}</summary>'
     body = _block(highlight(hit.text, quote), "paragraph-text", direction(hit.language), hit.language)
-    source = _block(f'{esc(words("document", language))}: <code>{esc(hit.document)}</code>', "source")
+    source = _block(f'{esc(words("document", language))}: <code>{esc(hit.document)}</code> '
+                    f'{open_document_link(hit.document, hit.paragraph, words("open_document", language))}', "source")
     return f'<details class="{css_class}">{summary}{body}{source}</details>'
+
+
+def open_document_link(document: str, paragraph: str, label_html: str) -> str:
+    """A link to the document view at one paragraph: the page script opens it in place;
+    opened in a new tab, its address opens the page on that paragraph."""
+    address = esc("?" + urlencode({"doc": document, "p": paragraph}))
+    return f'<a class="open-document" href="{address}">{label_html}</a>'
 
 
 def citation_heading_html(hit: Hit, language: str) -> str:
     """Title or symbol, paragraph number (and printed label if different), date,
     language; each part isolated (<bdi>) so a date keeps its order in Arabic text."""
-    name = hit.title or hit.symbol or hit.document
-    if hit.symbol and hit.title:
-        name = f"{hit.symbol}: {hit.title}"
-    if hit.paragraph.startswith("front."):  # a front-matter block: its heading, as printed if it differs
-        number = hit.section_title or hit.label or hit.paragraph
-        if hit.label and hit.label != number:
-            number += f" ({hit.label})"
-    else:
-        number = f"{words('paragraph', language)} {hit.paragraph}"
-        if hit.label and hit.label != hit.paragraph:
-            number += f" ({words('printed', language)} {hit.label})"
-    parts = [f'<bdi class="title">{esc(name)}</bdi>', f"<bdi>{esc(number)}</bdi>"]
+    parts = [f'<bdi class="title">{esc(source_name(hit))}</bdi>', f"<bdi>{esc(paragraph_number(hit, language))}</bdi>"]
     parts += [f'<bdi dir="ltr">{esc(p)}</bdi>' for p in (hit.date, hit.language) if p]
     return " · ".join(parts)
 
@@ -152,6 +168,22 @@ def _quote_spans(text: str, quote: str) -> list[tuple[int, int]]:
 
 
 # --- the documents tab ------------------------------------------------------------------
+
+DOCUMENT_COLUMNS = ("document", "title", "language", "date", "paragraphs", "indexed")
+
+
+def documents_html(documents: list[DocumentInfo], ui_language: str) -> str:
+    """The indexed documents as a table that scrolls sideways on a narrow screen rather
+    than squeezing its columns; each title reads in its own direction."""
+    head = "".join(f'<th scope="col">{esc(words(f"col_{c}", ui_language))}</th>' for c in DOCUMENT_COLUMNS)
+    rows = "".join(
+        f'<tr><td><code>{esc(d.id)}</code></td><td dir="auto">{esc(d.title)}</td><td>{esc(d.language)}</td>'
+        f'<td><bdi dir="ltr">{esc(d.date)}</bdi></td><td>{d.paragraphs}</td>'
+        f'<td><bdi dir="ltr">{esc(d.indexed_at[:16].replace("T", " "))}</bdi></td></tr>' for d in documents)
+    return (f'<div class="documents-list" dir="{direction(ui_language)}"><table><caption>'
+            f'{esc(words("table", ui_language))}</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>'
+            f"</table></div>")
+
 
 def upload_summary_html(lines: list[str], failures: list[tuple[str, str]], ui_language: str) -> str:
     """The sync summary lines and each failed file with its reason, escaped."""

@@ -26,6 +26,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "thinking": {"en": "Searching the documents…", "ar": "جارٍ البحث في الوثائق…"},
     "open_document": {"en": "Read in the document", "ar": "اقرأ في الوثيقة"},
     "other_language": {"en": "Also in", "ar": "متاحة أيضاً بـ"},
+    "copy_question": {"en": "Question", "ar": "السؤال"},
+    "copy_answer": {"en": "Answer", "ar": "الإجابة"},
+    "copy_sources": {"en": "Sources", "ar": "المصادر"},
+    "copied": {"en": "Copied", "ar": "نُسخت"},
+    "error": {"en": "Error: {error}", "ar": "خطأ: {error}"},
     # --- the page ----------------------------------------------------------------------
     "title": {"en": "# ITU Council documents assistant\nAsk in Arabic or English. Every answer cites the paragraphs it "
                     "comes from: click a citation to read the paragraph.",
@@ -34,6 +39,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "tab_chat": {"en": "Chat", "ar": "المحادثة"},
     "tab_docs": {"en": "Documents", "ar": "الوثائق"},
     "tab_reader": {"en": "Document view", "ar": "عرض الوثيقة"},
+    "ui_language": {"en": "Interface language · لغة الواجهة", "ar": "لغة الواجهة · Interface language"},
+    "reader_empty": {"en": "Choose “Read in the document” under a citation to read the cited paragraph in its "
+                           "document.",
+                     "ar": "اختر «اقرأ في الوثيقة» تحت أحد الاستشهادات لقراءة الفقرة المستشهد بها في وثيقتها."},
+    "reader_missing": {"en": "This document is not indexed any more.", "ar": "لم تعد هذه الوثيقة مفهرسة."},
+    "back_to_chat": {"en": "Back to the conversation", "ar": "العودة إلى المحادثة"},
     "chatbot": {"en": "Conversation", "ar": "المحادثة"},
     "question": {"en": "Your question", "ar": "سؤالك"},
     "placeholder": {"en": "Ask about the Council documents… (follow-up questions are welcome)",
@@ -52,8 +63,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "mode": {"en": "Answer mode", "ar": "طريقة الإجابة"},
     "docs_intro": {"en": "Indexed documents. Add .txt, .docx, .pdf or .html Council documents below: they are "
                          "indexed at once and can be asked about.",
-                   "ar": "الوثائق المفهرسة. أضف وثائق المجلس بصيغة .txt أو .docx أو .pdf أو .html أدناه: "
-                         "تُفهرس فوراً ويمكن السؤال عنها."},
+                   # \u2066...\u2069 isolate each file type, so its dot stays before it in Arabic text.
+                   "ar": "الوثائق المفهرسة. أضف وثائق المجلس بصيغة \u2066.txt\u2069 أو \u2066.docx\u2069 أو "
+                         "\u2066.pdf\u2069 أو \u2066.html\u2069 أدناه: تُفهرس فوراً ويمكن السؤال عنها."},
     "upload": {"en": "Add documents", "ar": "إضافة وثائق"},
     "refresh": {"en": "Refresh list", "ar": "تحديث القائمة"},
     "table": {"en": "Indexed documents", "ar": "الوثائق المفهرسة"},
@@ -74,6 +86,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "failed": {"en": "Not indexed:", "ar": "لم تُفهرس:"},
     "nothing": {"en": "No file received.", "ar": "لم يُستلم أي ملف."},
     "uploads_off": {"en": "Uploads are turned off on this server.", "ar": "رفع الوثائق معطّل على هذا الخادم."},
+    # --- why an uploaded file was refused before indexing -------------------------------
+    "refused_type": {"en": "not a supported type (use {types})", "ar": "نوع غير مدعوم (استخدم \u2066{types}\u2069)"},
+    "refused_size": {"en": "larger than {limit} MB", "ar": "أكبر من {limit} ميغابايت"},
+    "refused_empty": {"en": "empty file", "ar": "ملف فارغ"},
+    "refused_pdf": {"en": "not a PDF file (it does not start with %PDF)",
+                    "ar": "ليس ملف PDF (لا يبدأ بـ %PDF)"},
+    "refused_docx": {"en": "not a Word document (no word/document.xml inside a zip archive)",
+                     "ar": "ليس مستند Word (لا يحتوي أرشيف zip على word/document.xml)"},
+    "refused_docx_size": {"en": "the Word document unpacks to more than {limit} MB",
+                          "ar": "يتجاوز حجم مستند Word بعد فك ضغطه {limit} ميغابايت"},
+    "refused_text": {"en": "not readable text (binary content)", "ar": "ليس نصاً مقروءاً (محتوى ثنائي)"},
+}
+
+# Example questions under the conversation, in the interface language.
+EXAMPLES: dict[str, list[str]] = {
+    "en": ["When was the policy brief on the Global Digital Compact released?",
+           "What does resolution 76/307 decide?",
+           "What is CSW67?",
+           "When was the fifth UN Conference on the Least Developed Countries held?"],
+    "ar": ["ما هو CSW67؟",
+           "متى ستعقد قمة المستقبل؟",
+           "ما هو الاتفاق الرقمي العالمي؟",
+           "أين عُقد مؤتمر أقل البلدان نمواً الخامس؟"],
 }
 
 LANGUAGE_NAMES = {"ar": {"en": "Arabic", "ar": "العربية"}, "en": {"en": "English", "ar": "الإنكليزية"},

@@ -9,6 +9,7 @@ COUNCIL_LLM          "" (extractive, offline), "openai" (any OpenAI-compatible
                      endpoint: llama.cpp server, vLLM, LM Studio) or "ollama"
 COUNCIL_LLM_URL, COUNCIL_LLM_MODEL, COUNCIL_LLM_API_KEY  for the LLM
 COUNCIL_LLM_TIMEOUT  seconds to wait for the LLM (default 60)
+COUNCIL_UPLOAD_MAX_MB  largest file the chat accepts as an upload, in MB (default 20)
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ class Config:
     llm_api_key: str = ""
     k: int = 5
     llm_timeout: float = 60.0  # seconds an LLM endpoint may take before the extractive answer stands in
+    upload_max_mb: int = 20    # per file uploaded on the chat's Documents tab
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
@@ -54,5 +56,6 @@ class Config:
             llm_model=env("COUNCIL_LLM_MODEL") or "",
             llm_api_key=env("COUNCIL_LLM_API_KEY") or "",
             llm_timeout=float(env("COUNCIL_LLM_TIMEOUT") or 60),
+            upload_max_mb=int(env("COUNCIL_UPLOAD_MAX_MB") or 20),
         )
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})
