@@ -35,6 +35,13 @@ DATE = re.compile(
     rf"(?:\s+(?:عام|سنة)?\s*(?P<year>(?:19|20)\d\d))?", re.I)
 YEAR = re.compile(r"(?<![\d/.])(?:19|20)\d\d(?![\d/])")
 NUMBER = re.compile(r"(?<![\w/.])\d+(?:[.,]\d+)?(?![\w/])")
+# Figures written as words, which reports use for small counts: "forty-two beacons", "ثلاث محطات".
+_UNITS_EN = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+             "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
+             "million|billion|dozen")
+NUMBER_WORDS = re.compile(rf"\b(?:{_UNITS_EN})(?:[- ](?:{_UNITS_EN}))*\b"
+                          r"|(?<!\S)(?:و?(?:واحد|اثن|ثلاث|اربع|خمس|ست|سبع|ثماني?|تسع|عشر|مائة|مئة|الف|آلاف|الاف|مليون|"
+                          r"ملايين|مليار)[\u0621-\u064A]{0,3})(?!\S)", re.I)
 
 # Venues and places that Council and UN documents name, with their English names.
 PLACES = {"نيويورك": "New York", "جنيف": "Geneva", "الدوحة": "Doha", "دبي": "Dubai", "كيغالي": "Kigali",
@@ -118,6 +125,10 @@ def facts(sentence: str) -> list[Fact]:
         if free(match.span()) and len(word) > 1 and (in_arabic and word[0].isupper() or _NAME_SHAPE.search(word)):
             taken.append(match.span())
             found.append((match.start(), Fact("name", match.group(0), match.group(0), match.group(0))))
+    for match in NUMBER_WORDS.finditer(text):
+        if free(match.span()):
+            taken.append(match.span())
+            found.append((match.start(), Fact("number", match.group(0), match.group(0), match.group(0))))
     for match in NUMBER.finditer(text):
         if free(match.span()):
             kind = "date" if YEAR.fullmatch(match.group(0)) else "number"
