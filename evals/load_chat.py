@@ -1,11 +1,14 @@
 """Load test of a running web chat through its public `/ask` API.
 
-    python -m evals.load_chat [--url http://127.0.0.1:7860/] [--users 20] [--seconds 60]
+    python -m evals.load_chat [--url http://127.0.0.1:7860/] [--users 20] [--seconds 60] [--think 0]
                               [--add-document FILE [--probe QUESTION]] [--json OUT]
 
 First one user asks every question once, alone: the single-user latency and the
 reference answer to each question. Then `--users` conversations ask the same
-questions in a loop, each from its own gradio_client, for `--seconds`. With
+questions in a loop, each from its own gradio_client, for `--seconds`, pausing
+`--think` seconds after each answer (0: back to back, the heaviest load; a
+reader takes several seconds per answer, so a few seconds is closer to how
+delegates use it). With
 `--add-document`, half way through the file is copied into the corpus and
 `council index FILE` runs in a subprocess against the same data folder (the
 chat picks the change up by itself); `--probe` is then asked until an answer
@@ -115,7 +118,8 @@ def single_user(url: str, questions: list[str]) -> tuple[list[float], dict[str, 
     return latencies, reference
 
 
-def conversation(url: str, user: int, questions: list[str], begin: float, deadline: float, run: Run) -> None:
+def conversation(url: str, user: int, questions: list[str], begin: float, deadline: float, run: Run,
+                 think: float) -> None:
     """One user's loop until the deadline, starting at its own question."""
     try:
         client = client_for(url)
@@ -132,6 +136,7 @@ def conversation(url: str, user: int, questions: list[str], begin: float, deadli
             run.add(Request(question, started - begin, time.monotonic() - started, answer=answer))
         except Exception as error:
             run.add(Request(question, started - begin, time.monotonic() - started, f"{type(error).__name__}: {error}"))
+        time.sleep(think)
 
 
 def add_document(source: Path, corpus: Path, data: Path, url: str, probe: str, begin: float) -> DocumentAdded:
@@ -158,11 +163,11 @@ def add_document(source: Path, corpus: Path, data: Path, url: str, probe: str, b
 
 
 def load(url: str, users: int, seconds: float, questions: list[str], document: Path | None, corpus: Path,
-         data: Path, probe: str) -> tuple[Run, DocumentAdded | None, float]:
+         data: Path, probe: str, think: float = 0.0) -> tuple[Run, DocumentAdded | None, float]:
     run, added = Run(), None
     begin = time.monotonic()
     deadline = begin + seconds
-    threads = [threading.Thread(target=conversation, args=(url, u, questions, begin, deadline, run),
+    threads = [threading.Thread(target=conversation, args=(url, u, questions, begin, deadline, run, think),
                                 name=f"user-{u}", daemon=True) for u in range(users)]
     for thread in threads:
         thread.start()
@@ -234,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", default="http://127.0.0.1:7860/")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--think", type=float, default=0.0, help="seconds each user reads an answer before the next")
     parser.add_argument("--questions", type=Path, default=GOLD, help="gold-set JSONL whose questions are asked")
     parser.add_argument("--add-document", type=Path, help="a document to add half way through")
     parser.add_argument("--probe", default="", help="a question the added document answers")
@@ -244,17 +250,19 @@ def main(argv: list[str] | None = None) -> int:
     host = urlparse(args.url).hostname or ""
     if not is_loopback(host):
         parser.error(f"drives a chat on this machine only (a loopback address), not {host!r}")
-    if args.users < 1 or args.seconds <= 0:
-        parser.error("--users and --seconds must be positive")
+    if args.users < 1 or args.seconds <= 0 or args.think < 0:
+        parser.error("--users and --seconds must be positive, --think not negative")
     if args.add_document is not None and not args.add_document.is_file():
         parser.error(f"no such file: {args.add_document}")
 
     questions = gold_questions(args.questions)
     single, before = single_user(args.url, questions)
     run, added, elapsed = load(args.url, args.users, args.seconds, questions, args.add_document,
-                               args.corpus_dir, args.data_dir, args.probe)
+                               args.corpus_dir, args.data_dir, args.probe, args.think)
     after = single_user(args.url, questions)[1] if added is not None else None
-    figures = report(args.users, args.seconds, single, run, elapsed, before, added, after)
+    figures = {"think_seconds": args.think, **report(args.users, args.seconds, single, run, elapsed, before, added,
+                                                     after)}
+    print(f"each user read every answer for {args.think:g} s before the next question")
     print_report(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
