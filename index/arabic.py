@@ -36,6 +36,8 @@ itu
 def normalize(text: str) -> str:
     """Fold the spelling variants of one Arabic word onto one form; NFKC also
     turns PDF presentation forms back into letters and no-break spaces into spaces."""
+    if text.isascii():  # nothing to fold; the parser and BM25 call this on every line and token
+        return text
     text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
     return _TASHKEEL_TATWEEL.sub("", text).translate(_ALEF)
 

@@ -1,9 +1,11 @@
 """Bytes on disk -> text lines, one reader per format.
 
 Every reader returns lines in the conventions of Council text exports, which
-index.parse_council understands: a TAB between a paragraph number and its text,
+index.structure understands: a TAB between a paragraph number and its text,
 a leading TAB on bulleted sub-items, `[footnoteRef:n]` where a footnote is
-called and `[n: text]` holding its text.
+called and `[n: text]` holding its text. A number that only list markup
+draws (an HTML <ol>) is written out in front of its item's first line, so
+that "1.<TAB>text" reads the same whichever way the number was made.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from lxml import etree
 from pdfplumber.utils.exceptions import PdfminerException
 
 from index.language import script
+from index.numbering import to_roman
 
 
 class DocumentError(Exception):
@@ -379,14 +382,17 @@ def read_html(path: Path) -> list[str]:
     notes = _html_footnotes(soup)
     lines: list[str] = []
     buffer: list[str] = []
-    _html_walk(soup, "", buffer, lines)
-    _html_flush(buffer, "", lines)  # text of a fragment with no block around it
+    number: list[str] = []
+    _html_walk(soup, "", buffer, lines, number)
+    _html_flush(buffer, "", lines, number)  # text of a fragment with no block around it
     return lines + [f"[{n}: {text}]" for n, text in notes]
 
 
-def _html_walk(node, kind: str, buffer: list[str], lines: list[str]) -> None:
+def _html_walk(node, kind: str, buffer: list[str], lines: list[str], number: list[str]) -> None:
     """Text of each block element (the innermost one) becomes lines; text outside
-    any block (a div's own text between child blocks) is a line of its own."""
+    any block (a div's own text between child blocks) is a line of its own.
+    `number` holds an ordered-list item's number until its first line takes it."""
+    position = 0
     for child in node.children:
         if isinstance(child, PreformattedString):  # comments, doctype, CDATA
             continue
@@ -396,20 +402,39 @@ def _html_walk(node, kind: str, buffer: list[str], lines: list[str]) -> None:
             buffer.append("\n")
         elif child.name in _BLOCKS:
             inner = "li" if "li" in (child.name, kind) else child.name
-            _html_flush(buffer, kind, lines)
-            _html_walk(child, inner, buffer, lines)
-            _html_flush(buffer, inner, lines)
+            _html_flush(buffer, kind, lines, number)
+            if child.name == "li" and node.name == "ol":
+                position = int(child["value"]) if str(child.get("value", "")).isdigit() else position + 1
+                number[:] = [_ol_number(node, position)]
+            _html_walk(child, inner, buffer, lines, number)
+            _html_flush(buffer, inner, lines, number)
+            if child.name == "li":
+                number.clear()
         else:
-            _html_walk(child, kind, buffer, lines)
+            _html_walk(child, kind, buffer, lines, number)
 
 
-def _html_flush(buffer: list[str], kind: str, lines: list[str]) -> None:
+def _ol_number(ol, position: int) -> str:
+    """The number an <ol> draws for its item: 3., c), (iii), as its type attribute asks."""
+    start = str(ol.get("start", ""))
+    n = position + (int(start) - 1 if start.isdigit() else 0)
+    kind = ol.get("type", "1")
+    if kind in ("a", "A") and n <= 26:
+        letter = chr(ord("a") + n - 1)
+        return f"{letter.upper() if kind == 'A' else letter})"
+    if kind in ("i", "I"):
+        roman = to_roman(n)
+        return f"({roman.upper() if kind == 'I' else roman})"
+    return f"{n}."
+
+
+def _html_flush(buffer: list[str], kind: str, lines: list[str], number: list[str]) -> None:
     for raw in "".join(buffer).split("\n"):
         text = re.sub(r"[ \t\r\f]+", " ", raw).strip()  # HTML whitespace; a no-break space stays
         if not text:
             continue
         if kind == "li":
-            text = "\t" + text
+            text = f"{number.pop()}\t{text}" if number else "\t" + text
         elif kind in _HEADINGS and (m := _HEADING_NUMBER.fullmatch(text)):
             text = f"{m[1]}\t{m[2]}"
         elif kind in ("p", "div") and (m := _PARAGRAPH_NUMBER.fullmatch(text)):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from index.formats import SUPPORTED, DocumentError, read_lines
 from index.model import Document
-from index.parse_council import parse_document
 from index.schema import FileState, clean_id
+from index.structure import parse_document
 
 SIDECAR_SUFFIX = ".meta.json"
 _OVERRIDABLE = {"symbol", "title", "date", "language", "original_language", "author", "session"}

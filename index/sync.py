@@ -27,10 +27,10 @@ from index.embed import EmbeddingCache
 from index.formats import DocumentError
 from index.ingest import file_state, find_documents, load_document, stamp_of
 from index.model import Document
-from index.parse_council import PARSER_VERSION
 from index.schema import FileState, Record, chunk_record, digest, document_record, paragraph_key, sentence_record
 from index.sentences import reading_units
 from index.store import Store
+from index.structure import PARSER_VERSION
 
 EMBED_BATCH = 32           # texts per embedder call: progress moves, a kill loses little
 

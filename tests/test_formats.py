@@ -1,4 +1,4 @@
-"""Every format reader feeds parse_council the same lines.
+"""Every format reader feeds the structure parser the same lines.
 
 The .docx, .pdf and .html fixtures are built at test time from the seed
 document's text with real libraries (python-docx with a real Word footnote,
@@ -31,7 +31,7 @@ from fpdf import FPDF
 from index.arabic import normalize
 from index.formats import DocumentError, _fix_brackets, read_lines
 from index.ingest import find_documents, load_document
-from index.parse_council import parse_document
+from index.structure import parse_document
 
 SEED = Path(__file__).resolve().parents[1] / "docs_corpus" / "council-2023-un-cooperation-report-ar.txt"
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Debian: fonts-dejavu-core
@@ -361,12 +361,15 @@ def test_txt_encodings_decode_to_the_same_paragraphs(encoding, tmp_path):
     assert signature(parse(tmp_path / "other.txt")) == signature(parse(tmp_path / "utf8.txt"))
 
 
-def test_unnumbered_text_is_numbered_by_blank_lines(tmp_path):
+def test_unnumbered_text_is_split_at_blank_lines_into_counted_paragraphs(tmp_path):
     path = tmp_path / "plain.txt"
-    path.write_text("First paragraph,\nwrapped.\n\nSecond.\n\n\nThird.\n", encoding="utf-8")
+    path.write_text("The first paragraph of the note,\nwrapped over two lines.\n\nThe second paragraph stands alone."
+                    "\n\n\nSee above.\n", encoding="utf-8")
     document = parse(path)
+    # Nothing is printed, so a counter ids them; "See above." is less than a sentence and closes ¶2.
     assert [(p.id, p.text) for p in document.paragraphs] == [
-        ("1", "First paragraph, wrapped."), ("2", "Second."), ("3", "Third.")]
+        ("¶1", "The first paragraph of the note, wrapped over two lines."),
+        ("¶2", "The second paragraph stands alone.\nSee above.")]
 
 
 # --- bad input --------------------------------------------------------------
