@@ -253,7 +253,7 @@ _VERB = re.compile(
     r"(?:(?:further|also)\s+)?(?:considering|recogni[sz]ing|noting|recalling|bearing in mind|taking into account"
     r"|having regard|aware|convinced|emphasi[sz]ing|stressing|welcoming|mindful|concerned|acknowledging"
     r"|reaffirming|observing|resolves|decides|instructs|invites|requests|encourages|urges|calls upon"
-    r"|endorses|approves|adopts|appeals|expresses)\b[^.;:,،؛]{0,100}")
+    r"|endorses|approves|adopts|appeals|expresses)\b[^.;:؛]{0,100}")
 # The common verbs of ITU's Arabic resolutions, normalized, with the English they stand for.
 _ARABIC_VERBS = {
     "اذ يضع في اعتباره": "considering", "اذ ياخذ في الاعتبار": "taking into account",

@@ -32,7 +32,7 @@ from index.numbering import (ABSOLUTE_STYLES, ANNEX, APPENDIX, ARTICLE, CLAUSE_E
                              SENTENCE_END, SUBHEADING, Heading, Marker, starts_lowercase, title_like)
 
 # Bump when parsing changes what it makes of a file: every file is then parsed again.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 # What a line is, once classified.
 TEXT, HEADING, VERB, ITEM, BULLET, NOTE, RULE = "text", "heading", "verb", "item", "bullet", "note", "rule"
@@ -129,7 +129,10 @@ def parse_document(lines: list[str], doc_id: str, path: str = "") -> Document:
     walk = _Walk(mirrored=_is_mirrored(body), wrapped=wrapped, instrument=instrument,
                  running_title=document.title, preamble=any(_is_article(row) for row in body))
     units = _merge_fragments(walk.run(body))
-    document.paragraphs = (front_units if is_page else []) + _paragraphs(units)
+    # A title alone is no unit; a front page that also says who adopted the text ("The
+    # Plenipotentiary Conference ... (Dubai, 2018),") is one: it answers "who adopted it?".
+    opening = any(numbering.lead_in(line) for line in header)
+    document.paragraphs = (front_units if is_page or opening else []) + _paragraphs(units)
     _attach_footnotes(document.paragraphs, footnotes)
     document.language = language_of(_sample(document.paragraphs))
     for paragraph in document.paragraphs:
