@@ -25,6 +25,7 @@ class Item:
     keys: list[str] = field(default_factory=list)
     split: str = "dev"
     dataset: str = ""
+    within: str = ""           # asked with the Document filter set to this document ("scope": "document")
 
 
 def gold_refs(paragraphs, document: str = "") -> list[Ref]:
@@ -58,7 +59,8 @@ def load_gold(path: Path) -> list[Item]:
             item = Item(id=str(raw["id"]), question=raw["question"], language=raw["language"],
                         answerable=bool(raw["answerable"]),
                         gold=gold_refs(raw.get("paragraphs", []), raw.get("document", "")),
-                        keys=list(raw.get("answers", [])), split=raw.get("split", "dev"), dataset=path.stem)
+                        keys=list(raw.get("answers", [])), split=raw.get("split", "dev"), dataset=path.stem,
+                        within=raw.get("document", "") if raw.get("scope") == "document" else "")
         except (ValueError, KeyError, TypeError) as error:
             raise SystemExit(f"error: {path}:{number}: {error}")
         if item.split not in SPLITS:

@@ -143,17 +143,20 @@ def gold_warnings(items: list[Item], index) -> list[str]:
 def ask_all(assistant, items: list[Item]) -> list[dict]:
     """Ask every item through Assistant.ask; one result record each (see evals.metrics)."""
     from tqdm import tqdm
+
+    from index.retrieve import Filters
     k = assistant.config.k
     assistant.index.search("warm-up", k=1)  # untimed: the first query loads what every later one reuses
     records = []
     for item in tqdm(items, desc="eval", unit="q", file=sys.stderr):
-        answer = assistant.ask(item.question, k=k)
+        filters = Filters(document=item.within)
+        answer = assistant.ask(item.question, k=k, filters=filters)
         retrieved = [h.key for h in answer.retrieved]
         ranking = list(retrieved)
         if item.gold and k < metrics.RANK_DEPTH and not metrics.first_relevant_rank(ranking, item.gold, k):
             # Ranks k+1..10 for MRR@10/nDCG@10: the same deterministic search, deeper. Run only
             # when no gold paragraph is in the top k, since it cannot change them.
-            deeper = assistant.index.search(answer.search_query or item.question, k=metrics.RANK_DEPTH)
+            deeper = assistant.index.search(answer.search_query or item.question, k=metrics.RANK_DEPTH, filters=filters)
             ranking += [h.key for h in deeper if h.key not in ranking]
         cited = [c.hit.key for c in answer.citations]
         found = [] if answer.abstained else metrics.keys_found(answer_text_for_keys(answer.text), item.keys)

@@ -129,7 +129,8 @@ class Index:
         vector = self.embed_query(query) if vector is None else vector
         named = named_documents(query, {d.id: d.title for d in self._catalog.values()},
                                 {d.id: d.symbol for d in self._catalog.values()})
-        hits = self._hits(self.retriever.rank(query, vector, filters, k * 3, named), k * 3)
+        languages = tuple(sorted({d.language for d in self._catalog.values() if d.language}))
+        hits = self._hits(self.retriever.rank(query, vector, filters, k * 3, named, languages), k * 3)
         swap = language if not (filters.language or filters.document) else ""
         return self._link_versions(hits, swap)[:k]
 
@@ -159,7 +160,7 @@ class Index:
         """Each retriever's own ranking of chunks, before fusion (for benchmarks)."""
         self.fresh()
         return {"dense": self.store.nearest_chunks(vector, CANDIDATES, None),
-                "dense+sent": self.retriever.dense(vector, None),
+                "dense+sent": self.retriever.dense(vector, None),  # one language in a benchmark
                 "lexical": self.lexical.search(query, CANDIDATES)}
 
     def _hits(self, ranked: list[Ranked], k: int) -> list[Hit]:

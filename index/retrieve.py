@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+import numpy as np
+
 from index.arabic import identifiers, normalize, tokens
 from index.lexical import LexicalIndex
 from index.schema import paragraph_key
@@ -70,11 +72,13 @@ class Retriever:
     def __init__(self, store: Store, lexical: LexicalIndex):
         self.store, self.lexical = store, lexical
 
-    def rank(self, query: str, vector, filters: Filters, depth: int, named: frozenset[str] = frozenset()) -> list[Ranked]:
+    def rank(self, query: str, vector, filters: Filters, depth: int, named: frozenset[str] = frozenset(),
+             languages: tuple[str, ...] = ()) -> list[Ranked]:
         """Up to `depth` paragraphs, best first; ties go to the smaller chunk id. Paragraphs
-        of the `named` documents (the question names them) get a bonus."""
+        of the `named` documents (the question names them) get a bonus. `languages`: the
+        languages of the indexed documents."""
         where = filters.where()
-        dense = self.dense(vector, where)
+        dense = self.dense(vector, where, () if filters.language or filters.document else languages)
         lexical = self.lexical.search(query, CANDIDATES, filters.fields())
         exact = {cid for needle in exact_identifiers(query)
                  for cid in self.lexical.containing(needle, filters.fields())}
@@ -90,10 +94,28 @@ class Retriever:
             return max(coverage, NAMED_WEIGHT)
         return coverage
 
-    def dense(self, vector, where: dict | None) -> list[tuple[str, float]]:
-        """(chunk id, paragraph cosine + best cosine among its paragraph's sentences),
-        best first. A long paragraph's one answering sentence is diluted in the
-        paragraph vector; the sentence vector keeps it (evals/README.md, "Retrieval")."""
+    def dense(self, vector, where: dict | None, languages: tuple[str, ...] = ()) -> list[tuple[str, float]]:
+        """(chunk id, score) best first. In a corpus of several languages each language is
+        searched on its own and its scores are measured against its own background (how
+        far above the mean of the question's nearest sentences in that language, in
+        standard deviations): e5 scores a question higher against any text in its own
+        language, so raw cosines would bury an Arabic paragraph under English ones."""
+        if len(languages) < 2:
+            return self._dense(vector, where)[0]
+        merged = []
+        for language in languages:
+            scored, background = self._dense(vector, where_clause({**(_equalities(where)), "language": language}))
+            if len(background) < 2:
+                continue
+            mean, spread = float(np.mean(background)), float(np.std(background)) or 1.0
+            merged += [(cid, (score - 2 * mean) / spread) for cid, score in scored]
+        return sorted(merged, key=lambda item: (-item[1], item[0]))
+
+    def _dense(self, vector, where: dict | None) -> tuple[list[tuple[str, float]], list[float]]:
+        """(chunk id, paragraph cosine + best cosine among its paragraph's sentences) best
+        first, and the similarities of the nearest sentences. A long paragraph's one
+        answering sentence is diluted in the paragraph vector; the sentence vector keeps it
+        (evals/README.md, "Retrieval")."""
         paragraphs = self.store.nearest_chunks(vector, CANDIDATES, where)
         sentences = self.store.nearest_sentences(vector, SENTENCE_CANDIDATES, where)
         best: dict[tuple[str, str], float] = {}
@@ -101,7 +123,15 @@ class Retriever:
             best.setdefault(paragraph_key(sentence_id), similarity)
         floor = sentences[-1][1] if sentences else 0.0  # not among the nearest sentences: at most this
         combined = [(cid, similarity + best.get(paragraph_key(cid), floor)) for cid, similarity in paragraphs]
-        return sorted(combined, key=lambda item: (-item[1], item[0]))
+        return sorted(combined, key=lambda item: (-item[1], item[0])), [similarity for _, similarity in sentences]
+
+
+def _equalities(where: dict | None) -> dict:
+    """The field = value pairs of a `where` built by where_clause."""
+    if not where:
+        return {}
+    clauses = where.get("$and", [where])
+    return {name: value for clause in clauses for name, value in clause.items()}
 
 
 def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], lexical_weight: float,

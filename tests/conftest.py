@@ -1,4 +1,5 @@
-"""Shared fixtures: the real seed document, a real e5 model, a real Chroma store."""
+"""Shared fixtures: the real seed document, the real bundled corpus, a real e5 model,
+a real Chroma store."""
 from __future__ import annotations
 
 import shutil
@@ -10,7 +11,8 @@ from index.api import Index
 from index.config import Config
 
 PROJECT = Path(__file__).resolve().parent.parent
-SEED = PROJECT / "docs_corpus" / "council-2023-un-cooperation-report-ar.txt"
+CORPUS = PROJECT / "docs_corpus"
+SEED = CORPUS / "council-2023-un-cooperation-report-ar.txt"
 SEED_ID = "council-2023-un-cooperation-report-ar"
 
 
@@ -31,3 +33,15 @@ def seed_config(tmp_path_factory) -> Config:
 @pytest.fixture(scope="session")
 def seed_index(seed_config) -> Index:
     return Index(seed_config)
+
+
+@pytest.fixture(scope="session")
+def corpus_vectors(tmp_path_factory) -> Path:
+    """An embedding cache holding every text of the bundled corpus, embedded once per
+    session. Tests that build an index of docs_corpus/ from scratch start from a copy of
+    it, as a rebuild does (index.embed.EmbeddingCache): the index is new, no text is
+    embedded twice."""
+    data = tmp_path_factory.mktemp("corpus-vectors")
+    summary = Index(Config.from_env(data_dir=data, corpus_dir=CORPUS)).sync([CORPUS])
+    assert summary.errors == [], summary.errors
+    return data / "embeddings.sqlite"

@@ -164,13 +164,10 @@ def running_chat(corpus: Path, data: Path, log: Path, **extra_env: str):
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory, pytestconfig):
+def app(tmp_path_factory, corpus_vectors):
     """`council chat` on a free loopback port, over a copy of docs_corpus/ and the Sargasso
-    note in two languages, in a fresh index.
-
-    Embedding vectors are cached by text hash (index.embed.EmbeddingCache); the cache
-    is carried between test runs in pytest's cache folder so a re-run does not
-    re-embed the corpus. The index itself is built from scratch every time."""
+    note in two languages, in a fresh index whose embedding cache starts from the
+    session's (tests/conftest.py): the corpus is not embedded again."""
     root = tmp_path_factory.mktemp("chat-ui")
     corpus, data = root / "corpus", root / "data"
     shutil.copytree(PROJECT / "docs_corpus", corpus)
@@ -179,16 +176,10 @@ def app(tmp_path_factory, pytestconfig):
         (corpus / f"sargasso-pilot-{language}.meta.json").write_text(
             json.dumps({"symbol": SARGASSO_SYMBOL, "language": language}), encoding="utf-8")
     data.mkdir()
-    vectors = Path(pytestconfig.cache.mkdir("council-chat-ui")) / "embeddings.sqlite"
-    if vectors.exists():
-        shutil.copyfile(vectors, data / "embeddings.sqlite")
+    shutil.copyfile(corpus_vectors, data / "embeddings.sqlite")
     log = root / "chat.log"
-    try:
-        with running_chat(corpus, data, log) as url:
-            yield SimpleNamespace(url=url, corpus=corpus, data=data, log=log, root=root)
-    finally:
-        if (data / "embeddings.sqlite").exists():
-            shutil.copyfile(data / "embeddings.sqlite", vectors)
+    with running_chat(corpus, data, log) as url:
+        yield SimpleNamespace(url=url, corpus=corpus, data=data, log=log, root=root)
 
 
 @pytest.fixture(scope="session")
