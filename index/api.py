@@ -26,7 +26,8 @@ from index.config import Config
 from index.embed import Embedder, EmbeddingCache, load_embedder
 from index.lexical import LexicalIndex
 from index.model import DocumentInfo, Hit
-from index.retrieve import CANDIDATES, SENTENCE_CANDIDATES, Filters, Ranked, Retriever, named_documents
+from index.document_names import named_documents
+from index.retrieve import CANDIDATES, SENTENCE_CANDIDATES, Filters, Ranked, Retriever
 from index import schema
 from index.schema import document_info, hit, paragraph_key, sentence_quote
 from index.store import Store

@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from index.arabic import identifiers, normalize, tokens
+from index.arabic import identifiers
+from index.document_names import NOTHING_NAMED, Named
 from index.lexical import LexicalIndex
 from index.schema import paragraph_key
 from index.store import Store, where_clause
@@ -31,11 +32,7 @@ EXACT_BONUS = 2.0        # more than any fused score (at most 1.0) can reach: an
 MAX_IDENTIFIERS = 20     # a pasted list of codes is not a question; each costs one index lookup
 NAMED_WEIGHT = 0.5
 NAMED_DOCUMENT_BONUS = 0.15  # a named document's paragraphs rise, without outranking a much better answer
-NAME_HOLDERS = 2           # a title word or pair names a document when at most this many titles hold it
-# Words that name a kind of document: a question naming one ("in the Charter") points at a document.
-DOCUMENT_KINDS = frozenset(tokens(
-    "charter declaration convention constitution agenda resolution decision report plan protocol treaty "
-    "ميثاق الميثاق إعلان الإعلان اتفاقية الاتفاقية دستور الدستور خطة قرار القرار تقرير التقرير بروتوكول معاهدة"))
+SYMBOL_BONUS = 0.5         # "Decision 11", "القرار 80/16": the question is about that text; its paragraphs lead
 _HAS_DIGIT = re.compile(r"\d")  # only identifiers with a digit are exact enough to win outright
 
 
@@ -72,15 +69,15 @@ class Retriever:
     def __init__(self, store: Store, lexical: LexicalIndex):
         self.store, self.lexical = store, lexical
 
-    def rank(self, query: str, vector, filters: Filters, depth: int, named: frozenset[str] = frozenset(),
+    def rank(self, query: str, vector, filters: Filters, depth: int, named: Named = NOTHING_NAMED,
              languages: tuple[str, ...] = ()) -> list[Ranked]:
         """Up to `depth` paragraphs, best first; ties go to the smaller chunk id. Paragraphs
-        of the `named` documents (the question names them) get a bonus. `languages`: the
-        languages of the indexed documents."""
+        of the documents the question names get a bonus; the identifier that named one
+        ("80/16") is not looked for as a passage. `languages`: those of the indexed documents."""
         where = filters.where()
         dense = self.dense(vector, where, () if filters.language or filters.document else languages)
         lexical = self.lexical.search(query, CANDIDATES, filters.fields())
-        exact = {cid for needle in exact_identifiers(query)
+        exact = {cid for needle in exact_identifiers(query) if needle.casefold() not in named.identifiers
                  for cid in self.lexical.containing(needle, filters.fields())}
         return fuse(dense, lexical, self.lexical_weight(query), exact, depth, named)
 
@@ -135,7 +132,7 @@ def _equalities(where: dict | None) -> dict:
 
 
 def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], lexical_weight: float,
-         exact: set[str], depth: int, named: frozenset[str] = frozenset()) -> list[Ranked]:
+         exact: set[str], depth: int, named: Named = NOTHING_NAMED) -> list[Ranked]:
     scores: dict[str, float] = {}
     for cid, value in _scaled_cosines(dense).items():
         scores[cid] = (1 - LEXICAL_SHARE) * value
@@ -144,8 +141,8 @@ def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], lexic
     for cid in exact:
         scores[cid] = scores.get(cid, 0.0) + EXACT_BONUS
     for cid in scores:
-        if paragraph_key(cid)[0] in named:
-            scores[cid] += NAMED_DOCUMENT_BONUS
+        document = paragraph_key(cid)[0]
+        scores[cid] += SYMBOL_BONUS if document in named.by_symbol else NAMED_DOCUMENT_BONUS if document in named.documents else 0
     dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
     lexical_rank = {cid: r for r, (cid, _) in enumerate(lexical, 1)}
     ranked: dict[tuple[str, str], Ranked] = {}
@@ -156,31 +153,6 @@ def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], lexic
             if len(ranked) == depth:
                 break
     return list(ranked.values())
-
-
-def named_documents(query: str, titles: dict[str, str], symbols: dict[str, str]) -> frozenset[str]:
-    """The documents a question names: by symbol (A/RES/70/1), by two or more consecutive
-    words of its title ("Universal Declaration"), or by a kind of document that one or two
-    titles hold ("according to the Convention", "في الميثاق")."""
-    text = normalize(query).casefold()
-    asked = tokens(query)
-    pairs = set(zip(asked, asked[1:]))
-    title_words = {d: tokens(t) for d, t in titles.items()}
-    title_pairs = {d: set(zip(w, w[1:])) for d, w in title_words.items()}
-    holders: dict = {}  # how many titles hold each word and each pair of words: a name is rare
-    for document in titles:
-        for term in set(title_words[document]) | title_pairs[document]:
-            holders[term] = holders.get(term, 0) + 1
-    named = set()
-    for document, words in title_words.items():
-        symbol = normalize(symbols.get(document, "")).casefold()
-        if symbol and symbol in text:
-            named.add(document)
-        elif any(holders[p] <= NAME_HOLDERS for p in pairs & title_pairs[document]):
-            named.add(document)
-        elif any(w in DOCUMENT_KINDS and holders[w] <= NAME_HOLDERS for w in set(words) & set(asked)):
-            named.add(document)
-    return frozenset(named)
 
 
 def _scaled_cosines(dense: list[tuple[str, float]]) -> dict[str, float]:
