@@ -125,27 +125,35 @@ def markdown(result: dict, previous: dict | None) -> str:
     return "\n".join(lines)
 
 
+# The failure tables of report.md: title, which records, and the columns after id and split.
+FAILURES = [
+    ("Wrong top-1 paragraph", lambda r: r["gold"] and r["rank"] != 1, ("question", "gold", "rank", "retrieved")),
+    ("Answered without any answer key",
+     lambda r: r["answerable"] and r["keys"] and not r["abstained"] and not r["keys_found"],
+     ("question", "keys", "cited", "answer")),
+    ("Wrong abstentions on answerable questions", lambda r: r["answerable"] and r["abstained"],
+     ("question", "gold", "rank")),
+    ("Answers to unanswerable questions", lambda r: not r["answerable"] and not r["abstained"],
+     ("question", "cited", "answer")),
+]
+CELLS = {
+    "question": lambda r: _short(r["question"], 80),
+    "gold": lambda r: ", ".join(map(_ref, r["gold"])),
+    "rank": lambda r: str(r["rank"] or ">10"),
+    "retrieved": lambda r: ", ".join(map(_ref, r["retrieved"][:3])),
+    "keys": lambda r: _short(" / ".join(r["keys"]), 50),
+    "cited": lambda r: ", ".join(map(_ref, r["cited"])),
+    "answer": lambda r: _short(r["answer"]),
+}
+
+
 def failures(results: list[dict]) -> list[str]:
-    wrong_top = [r for r in results if r["gold"] and r["rank"] != 1]
-    missed = [r for r in results if r["answerable"] and r["keys"] and not r["abstained"] and not r["keys_found"]]
-    wrong_abstain = [r for r in results if r["answerable"] and r["abstained"]]
-    false_answer = [r for r in results if not r["answerable"] and not r["abstained"]]
-    out = ["## Failures", "", f"### Wrong top-1 paragraph ({len(wrong_top)})", "",
-           "| id | split | question | gold | rank | retrieved |", "|---|---|---|---|---:|---|"]
-    out += [f"| {r['id']} | {r['split']} | {_short(r['question'], 80)} | {', '.join(map(_ref, r['gold']))} | "
-            f"{r['rank'] or '>10'} | {', '.join(map(_ref, r['retrieved'][:3]))} |" for r in wrong_top]
-    out += ["", f"### Answered without any answer key ({len(missed)})", "",
-            "| id | split | question | keys | cited | answer |", "|---|---|---|---|---|---|"]
-    out += [f"| {r['id']} | {r['split']} | {_short(r['question'], 70)} | {_short(' / '.join(r['keys']), 50)} | "
-            f"{', '.join(map(_ref, r['cited']))} | {_short(r['answer'])} |" for r in missed]
-    out += ["", f"### Wrong abstentions on answerable questions ({len(wrong_abstain)})", "",
-            "| id | split | question | gold | rank |", "|---|---|---|---|---:|"]
-    out += [f"| {r['id']} | {r['split']} | {_short(r['question'])} | {', '.join(map(_ref, r['gold']))} | "
-            f"{r['rank'] or '>10'} |" for r in wrong_abstain]
-    out += ["", f"### Answers to unanswerable questions ({len(false_answer)})", "",
-            "| id | split | question | cited | answer |", "|---|---|---|---|---|"]
-    out += [f"| {r['id']} | {r['split']} | {_short(r['question'], 80)} | {', '.join(map(_ref, r['cited']))} | "
-            f"{_short(r['answer'])} |" for r in false_answer]
+    out = ["## Failures"]
+    for title, selects, columns in FAILURES:
+        chosen = [r for r in results if selects(r)]
+        out += ["", f"### {title} ({len(chosen)})", "", "| id | split | " + " | ".join(columns) + " |",
+                "|---|---|" + "---|" * len(columns)]
+        out += ["| " + " | ".join([r["id"], r["split"], *(CELLS[c](r) for c in columns)]) + " |" for r in chosen]
     return out + [""]
 
 
