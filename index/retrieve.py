@@ -33,6 +33,7 @@ MAX_IDENTIFIERS = 20     # a pasted list of codes is not a question; each costs 
 NAMED_WEIGHT = 0.5
 NAMED_DOCUMENT_BONUS = 0.15  # a named document's paragraphs rise, without outranking a much better answer
 SYMBOL_BONUS = 0.5         # "Decision 11", "القرار 80/16": the question is about that text; its paragraphs lead
+HEADER = "front.header"
 _HAS_DIGIT = re.compile(r"\d")  # only identifiers with a digit are exact enough to win outright
 
 
@@ -141,7 +142,9 @@ def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], lexic
     for cid in exact:
         scores[cid] = scores.get(cid, 0.0) + EXACT_BONUS
     for cid in scores:
-        document = paragraph_key(cid)[0]
+        document, paragraph = paragraph_key(cid)
+        if paragraph == HEADER:
+            continue  # the header holds the name that named the document: no evidence of an answer
         scores[cid] += SYMBOL_BONUS if document in named.by_symbol else NAMED_DOCUMENT_BONUS if document in named.documents else 0
     dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
     lexical_rank = {cid: r for r, (cid, _) in enumerate(lexical, 1)}
