@@ -73,7 +73,6 @@ def test_an_endpoint_that_never_answers_times_out_once_and_the_extracted_answer_
     # One request, given up within the timeout: no retry, no second request multiplies the wait.
     assert stalled.accepted == 1 and len(stalled.held) == 1
     assert TIMEOUT - 0.1 <= stalled.held[0] <= TIMEOUT + TIMEOUT_SLACK
-    assert answer.timings_ms["total"] / 1000 < TIMEOUT + TIMEOUT_SLACK + 10  # + the extractive answer, cold
 
 
 def test_a_follow_up_on_a_stalled_endpoint_waits_one_timeout_not_two(seed_config, seed_index, stalled, monkeypatch):

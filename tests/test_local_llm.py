@@ -17,13 +17,13 @@ import pytest
 from assistant.answer import Assistant
 from assistant.model import MARKER
 from assistant.strings import text
+from evals.serve_local_llm import bundled_smollm2, start
 from index.config import Config
 
 pytest.importorskip("xllamacpp", reason="pip install -e .[test] (make setup does it)")
-from evals.serve_local_llm import bundled_smollm2, start  # noqa: E402  (after the skip)
 
 MODEL = "smollm2"
-PARAGRAPHS = 2             # k: the prompt a tiny model on two busy cores reads in seconds, not minutes
+PARAGRAPHS = 2             # k: ~1,000 prompt tokens, read in seconds when idle, ~20 s on two busy cores
 MAX_TOKENS = 64            # per answer: enough for a sentence or two
 # Generous: this tests that an answer comes back, not how fast; a busy machine
 # made one 1,500-token prompt take 35 s.
