@@ -21,7 +21,7 @@ from pathlib import Path
 
 HOST = "127.0.0.1"              # loopback only: this is a test fixture, not a service
 DEFAULT_PORT = 8080              # what COUNCIL_LLM=openai assumes without COUNCIL_LLM_URL
-# SmolLM2 was trained on 8192 tokens; five Arabic paragraphs take 3,000-5,000 of them.
+# SmolLM2 was trained on 8192 tokens; a prompt of five Arabic paragraphs takes about 3,000.
 DEFAULT_CONTEXT = 8192
 DEFAULT_MAX_TOKENS = 256         # a server-side cap: a small model left alone can ramble to the context's end
 THREADS = 2                      # the machines this runs on have two cores
