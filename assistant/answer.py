@@ -26,8 +26,14 @@ Turn = tuple[str, str]  # (question, search query it was resolved to)
 
 MAX_QUESTION_CHARS = 2000  # a question, not a pasted document: longer ones are refused with a message
 LEAD_FACTS = 4             # language-neutral facts put first when the quote is in another language
+MAX_REASON_CHARS = 200     # of an LLM error shown to the user: enough to name it, short of a stack dump
 # Control characters and bidi overrides change how a question displays, never what it asks.
 _INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _reason(error: Exception) -> str:
+    """An LLM failure in a few words for the user: the first line of its message."""
+    return str(error).splitlines()[0][:MAX_REASON_CHARS] if str(error) else type(error).__name__
 
 
 def clean_question(question: str) -> str:
@@ -62,17 +68,19 @@ class Assistant:
             answer.text, answer.abstained = refusal, True
             answer.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": round((time.perf_counter() - started) * 1000, 1)}
             return answer
-        answer.search_query = query = resolve_followup(question, history or [], self.llm)
+        answer.search_query = query = self._resolve_followup(answer, history or [])
         vector = self.index.embed_query(query)
         answer.retrieved = hits = self.index.search(query, k=k, filters=filters, vector=vector, language=language)
         retrieved_at = time.perf_counter()
         if not hits:
             empty = self.index.count_paragraphs() == 0
             answer.text, answer.abstained = text("no_index" if empty else "no_match", language), True
-        elif self.llm is not None:
+        elif not answer.llm_error and self.llm is not None:
             self._answer_with_llm(answer, query, vector)
         else:
             self._answer_extractively(answer, query, vector)
+        if answer.llm_error:
+            answer.text = text("llm_failed", language, reason=answer.llm_error) + "\n" + answer.text
         done = time.perf_counter()
         answer.timings_ms = {"retrieve": round((retrieved_at - started) * 1000, 1),
                              "answer": round((done - retrieved_at) * 1000, 1),
@@ -118,15 +126,23 @@ class Assistant:
         intro = text("intro_quoting", answer.language, source=language_name(quoted, answer.language))
         return f"{intro} {'; '.join(lead)} [{answer.citations[0].n}]" if lead else intro
 
+    def _resolve_followup(self, answer: Answer, history: list[Turn]) -> str:
+        """The question to search with. When the LLM fails to condense a follow-up, the
+        rules do it and the answer is extractive: one timeout per question, not two."""
+        try:
+            return resolve_followup(answer.question, history, self.llm)
+        except Exception as error:  # an endpoint that fails or times out must not cost the user an answer
+            answer.llm_error = _reason(error)
+            return resolve_followup(answer.question, history)
+
     def _answer_with_llm(self, answer: Answer, query: str, vector) -> None:
         from assistant.llm import answer_with_llm
         try:
             answer_with_llm(answer, self.llm, self._supports)
         except Exception as error:  # an endpoint that fails or times out must not cost the user an answer
-            reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+            answer.llm_error = _reason(error)
             answer.citations, answer.unsupported = [], []
             self._answer_extractively(answer, query, vector)
-            answer.text = text("llm_failed", answer.language, reason=reason) + "\n" + answer.text
 
     def _supports(self, claim: str, hit: Hit) -> str:
         """The paragraph sentence that supports `claim`, or "" (see assistant.cite)."""

@@ -1,7 +1,9 @@
 """Facts that need no translation, found in a sentence of either language: dates,
 numbers, identifiers and Latin-script names, and the places the Council's
 documents name most. An English question answered from an Arabic sentence leads
-with these, written in English, before the Arabic quote.
+with these, written in English, before the Arabic quote; and the LLM's citations
+are checked with them (stated(): a claim may not state a date, figure, place or
+identifier that its cited sentence does not).
 
 Written by hand because no library here reads Arabic dates or knows the English
 names of Arabic place names.
@@ -39,9 +41,10 @@ NUMBER = re.compile(r"(?<![\w/.])\d+(?:[.,]\d+)?(?![\w/])")
 _UNITS_EN = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
              "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
              "million|billion|dozen")
+_UNITS_AR = ("واحد|اثن|ثلاث|اربع|خمس|ست|سبع|ثمان|ثماني|تسع|عشر|مائة|مئة|مئتا|مئتين|الف|الفا|الاف|مليون|"
+             "ملايين|مليار|مليارات")
 NUMBER_WORDS = re.compile(rf"\b(?:{_UNITS_EN})(?:[- ](?:{_UNITS_EN}))*\b"
-                          r"|(?<!\S)(?:و?(?:واحد|اثن|ثلاث|اربع|خمس|ست|سبع|ثماني?|تسع|عشر|مائة|مئة|الف|آلاف|الاف|مليون|"
-                          r"ملايين|مليار)[\u0621-\u064A]{0,3})(?!\S)", re.I)
+                          rf"|(?<!\S)و?(?:{_UNITS_AR})(?:ة|ه|ون|ين|ان|تان|تين|ا)?(?!\S)", re.I)
 
 # Venues and places that Council and UN documents name, with their English names.
 PLACES = {"نيويورك": "New York", "جنيف": "Geneva", "الدوحة": "Doha", "دبي": "Dubai", "كيغالي": "Kigali",
@@ -134,3 +137,67 @@ def facts(sentence: str) -> list[Fact]:
             kind = "date" if YEAR.fullmatch(match.group(0)) else "number"
             found.append((match.start(), Fact(kind, match.group(0), match.group(0), match.group(0))))
     return [fact for _, fact in sorted(found, key=lambda item: item[0])]
+
+
+# --- what a sentence states, for comparing a claim with its cited sentence ----------------
+
+@dataclass(frozen=True)
+class When:
+    """A date as stated; any part may be left out ("September 2024", "5 June", "6-17 March")."""
+    first_day: int | None
+    last_day: int | None       # = first_day for one day
+    month: int | None
+    year: int | None
+
+    def within(self, other: "When") -> bool:
+        """Whether `other` states this date or a span holding it. A year that `other`
+        leaves out ("5 June" after "24 May 2023") is not held against it."""
+        days = self.first_day is None or (other.first_day is not None
+                                          and other.first_day <= self.first_day <= self.last_day <= other.last_day)
+        return (days and (self.month is None or self.month == other.month)
+                and (self.year is None or other.year in (None, self.year)))
+
+    def __str__(self) -> str:
+        days = f"{self.first_day}-{self.last_day}" if self.first_day != self.last_day else self.first_day
+        return "/".join(str(part) for part in (days, self.month, self.year) if part is not None)
+
+
+@dataclass(frozen=True)
+class Stated:
+    """The parts of a sentence no paraphrase may change, in language-neutral form."""
+    dates: tuple[When, ...]    # dates with a day or a year
+    years: frozenset[int]      # every year named, alone or in a date
+    numbers: frozenset[str]    # figures that are not part of a date or an identifier ("1.2", "46")
+    numerals: frozenset[str]   # every figure, those of dates included
+    places: frozenset[str]     # English names
+    codes: frozenset[str]      # identifiers with a digit, upper case ("76/307", "CSW67")
+
+
+def _figure(text: str) -> str:
+    """One spelling per figure: "1,2" (Arabic decimal comma) = "1.2"; "1,000" = "1000"; "05" = "5"."""
+    text = text.replace("٫", ".").replace("٬", ",")
+    text = text.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text) else text.replace(",", ".")
+    whole, _, fraction = text.partition(".")
+    fraction = fraction.rstrip("0")
+    return str(int(whole)) + (f".{fraction}" if fraction else "")
+
+
+def _when(date_text: str) -> When:
+    match = DATE.fullmatch(date_text)
+    days = sorted(int(d) for d in (match.group("d1"), match.group("d2")) if d)
+    year = match.group("year")
+    return When(days[0] if days else None, days[-1] if days else None,
+                _MONTH_OF[normalize(match.group("month")).lower()], int(year) if year else None)
+
+
+def stated(sentence: str) -> Stated:
+    found = facts(sentence)
+    dates = [f for f in found if f.kind == "date"]
+    text = normalize(sentence).translate(_DIGITS)
+    return Stated(
+        dates=tuple(_when(f.text) for f in dates if not YEAR.fullmatch(f.text)),
+        years=frozenset(int(y) for f in dates for y in YEAR.findall(f.text)),
+        numbers=frozenset(_figure(f.text) for f in found if f.kind == "number" and f.text[:1].isdigit()),
+        numerals=frozenset(_figure(n) for n in re.findall(r"\d+(?:[.,٫٬]\d+)*", text)),
+        places=frozenset(f.english for f in found if f.kind == "place"),
+        codes=frozenset(f.text.upper() for f in found if f.kind == "name" and re.search(r"\d", f.text)))

@@ -36,6 +36,7 @@ class Answer:
     language: str = "en"       # the question's language, which the answer's own words use
     search_query: str = ""     # the question as retrieval saw it (follow-ups carry earlier terms)
     unsupported: list[str] = field(default_factory=list)  # LLM sentences no paragraph supports
+    llm_error: str = ""        # why the configured LLM did not answer (the answer is then extractive)
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def cite(self, hit: Hit, quote: str) -> int:
@@ -55,5 +56,5 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "retrieved": [h.to_json() for h in self.retrieved],
             "mode": self.mode, "language": self.language, "search_query": self.search_query,
-            "unsupported": self.unsupported, "timings_ms": self.timings_ms,
+            "unsupported": self.unsupported, "llm_error": self.llm_error, "timings_ms": self.timings_ms,
         }

@@ -5,7 +5,7 @@ A record is a plain dict (it goes into report.json as is):
     id, language, answerable, gold [[document, paragraph], ...], keys [...],
     ranking [[document, paragraph], ...]   best first, up to RANK_DEPTH
     cited [[document, paragraph], ...], cited_relevant [bool, ...]
-    abstained, answer, keys_found [...], sentences, unsupported, latency_ms
+    abstained, answer, keys_found [...], sentences, unsupported, llm_error, latency_ms
 
 `summarize(records)` turns a list of records into the figures of one group
 (all questions, one language, one split). A figure whose denominator is empty
@@ -25,9 +25,10 @@ Ref = tuple[str, str]  # (document id, paragraph id)
 # Which way each figure should move. Thresholds are minima for "higher" and maxima for "lower".
 HIGHER_IS_BETTER = ("hit@1", "hit@5", "mrr@10", "ndcg@10", "citation_precision", "citation_recall",
                     "key_containment", "key_containment_all", "abstention_precision", "abstention_recall")
-LOWER_IS_BETTER = ("wrong_abstention_rate", "unsupported_rate", "latency_p50_ms", "latency_p95_ms")
+LOWER_IS_BETTER = ("wrong_abstention_rate", "unsupported_rate", "llm_failure_rate", "latency_p50_ms", "latency_p95_ms")
 METRICS = HIGHER_IS_BETTER + LOWER_IS_BETTER
-# Latency is reported, never gated: it measures the machine. Unsupported sentences exist only with an LLM.
+# Latency is reported, never gated: it measures the machine. Unsupported sentences and LLM failures
+# (answers that fell back to the extractive one) exist only with an LLM.
 GATED = HIGHER_IS_BETTER + ("wrong_abstention_rate",)
 
 
@@ -159,6 +160,8 @@ def summarize(records: list[dict]) -> dict:
         "wrong_abstention_rate": _share(sum(r["abstained"] for r in answerable), len(answerable)),
         "unsupported_rate": _share(sum(r.get("unsupported", 0) for r in records),
                                    sum(r.get("sentences", 0) for r in records)),
+        "llm_failure_rate": _share(sum(bool(r.get("llm_error")) for r in records),
+                                   sum(r.get("mode", "extractive") != "extractive" for r in records)),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
         # How many observations each figure rests on: the gate's margins are counted in them.

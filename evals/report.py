@@ -16,6 +16,7 @@ LABELS = {
     "key_containment": "answer-key containment (any key)", "key_containment_all": "answer-key containment (all keys)",
     "abstention_precision": "abstention precision", "abstention_recall": "abstention recall",
     "wrong_abstention_rate": "wrong-abstention rate", "unsupported_rate": "unsupported sentences (LLM)",
+    "llm_failure_rate": "LLM failures (extractive fallback)",
     "latency_p50_ms": "latency p50 (ms)", "latency_p95_ms": "latency p95 (ms)",
 }
 SHORT = {"key_containment": "keys: any", "key_containment_all": "keys: all", "citation_precision": "citation P",

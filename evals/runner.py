@@ -168,10 +168,20 @@ def ask_all(assistant, items: list[Item]) -> list[dict]:
             "rank": metrics.first_relevant_rank(ranking, item.gold) if item.gold else None,
             "cited": [list(r) for r in cited], "cited_relevant": metrics.citation_relevance(cited, item.gold),
             "abstained": answer.abstained, "answer": answer.text, "keys_found": found,
-            "sentences": 0 if answer.abstained else len(answer_lines(answer.text)),
-            "unsupported": len(answer.unsupported), "latency_ms": answer.timings_ms.get("total"),
+            "sentences": sentences(answer),
+            "unsupported": len(answer.unsupported), "llm_error": answer.llm_error,
+            "latency_ms": answer.timings_ms.get("total"),
         })
     return records
+
+
+def sentences(answer) -> int:
+    """The answer's sentences, the denominator of the unsupported rate. An LLM answer
+    whose sentences were all flagged counts as abstained, yet they were written; an
+    answer that fell back from a failed LLM to the extractive one holds no LLM sentence."""
+    if answer.llm_error or (answer.abstained and not answer.unsupported):
+        return 0
+    return len(answer_lines(answer.text))
 
 
 def answer_lines(text: str) -> list[str]:

@@ -6,11 +6,12 @@ import math
 
 import pytest
 
+from assistant.model import Answer
 from evals import gate, metrics, report
 from evals.datasets import Item, gold_refs, load_gold, load_squad, subsample
 from evals.metrics import (citation_relevance, contains_key, first_relevant_rank, hit_at, keys_found, ndcg,
                            percentile, reciprocal_rank, summarize)
-from evals.runner import answer_text_for_keys
+from evals.runner import answer_text_for_keys, sentences
 
 DOC = "council-2023-un-cooperation-report-ar"
 
@@ -116,6 +117,27 @@ def test_figures_without_a_denominator_are_none_not_zero():
     figures = summarize([record()])
     assert figures["abstention_recall"] is None and figures["abstention_precision"] is None
     assert figures["wrong_abstention_rate"] == 0.0
+
+
+# --- the LLM path --------------------------------------------------------------------
+
+def test_unsupported_rate_pools_llm_sentences_and_failures_are_counted_apart():
+    llm = dict(mode="llm:openai:m")
+    records = [record(**llm, sentences=3, unsupported=1),                     # one of three flagged
+               record(**llm, sentences=2, unsupported=2, abstained=True),    # all flagged: no citation left
+               record(**llm, sentences=0, unsupported=0, llm_error="timed out")]  # fell back to extractive
+    figures = summarize(records)
+    assert figures["unsupported_rate"] == pytest.approx(3 / 5)
+    assert figures["llm_failure_rate"] == pytest.approx(1 / 3)
+    extractive = summarize([record(sentences=2, unsupported=0)])
+    assert extractive["unsupported_rate"] == 0.0 and extractive["llm_failure_rate"] is None
+
+
+def test_an_llm_answer_counts_its_flagged_sentences_even_when_nothing_is_left_cited():
+    flagged = Answer("q", "a ⚠ (x)\nb ⚠ (x)", [], [], abstained=True, mode="llm:openai:m", unsupported=["a", "b"])
+    assert sentences(flagged) == 2
+    assert sentences(Answer("q", "no answer", [], [], abstained=True, mode="llm:openai:m")) == 0
+    assert sentences(Answer("q", "failed\nAccording to the documents:\nx [1]", [], [], llm_error="timed out")) == 0
 
 
 # --- answer keys ---------------------------------------------------------------------
