@@ -92,11 +92,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "refused_empty": {"en": "empty file", "ar": "ملف فارغ"},
     "refused_pdf": {"en": "not a PDF file (it does not start with %PDF)",
                     "ar": "ليس ملف PDF (لا يبدأ بـ %PDF)"},
-    "refused_docx": {"en": "not a Word document (no word/document.xml inside a zip archive)",
-                     "ar": "ليس مستند Word (لا يحتوي أرشيف zip على word/document.xml)"},
-    "refused_docx_size": {"en": "the Word document unpacks to more than {limit} MB",
-                          "ar": "يتجاوز حجم مستند Word بعد فك ضغطه {limit} ميغابايت"},
-    "refused_text": {"en": "not readable text (binary content)", "ar": "ليس نصاً مقروءاً (محتوى ثنائي)"},
+    "refused_docx": {"en": "not a Word document that can be read: {reason}",
+                     "ar": "ليس مستند Word يمكن قراءته: \u2066{reason}\u2069"},
+    "refused_text": {"en": "not readable text: {reason}", "ar": "ليس نصاً مقروءاً: \u2066{reason}\u2069"},
 }
 
 # Example questions under the conversation, in the interface language.
