@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
 from index.config import Config
 
 MAX_K = 50                 # paragraphs a search may return
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def one_line(text: str) -> str:
+    """Control characters (a newline in a file name) escaped: one error, one line."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 def progress_bar(description: str, unit: str = "text"):
@@ -49,7 +56,7 @@ def cmd_index(args, config: Config) -> int:
               f"{summary.updated} updated, {summary.removed} removed, {summary.unchanged} unchanged; "
               f"{summary.embedded} texts embedded in {summary.seconds:.1f} s")
     for error in summary.errors:
-        print(f"error: {error['path']}: {error['error']}", file=sys.stderr)
+        print(one_line(f"error: {error['path']}: {error['error']}"), file=sys.stderr)
     return 1 if summary.errors else 0
 
 
@@ -224,7 +231,10 @@ def main(argv: list[str] | None = None) -> int:
         args.eval_args = rest
     elif rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    config = Config.from_env(data_dir=Path(args.data_dir) if args.data_dir else None)
+    try:
+        config = Config.from_env(data_dir=Path(args.data_dir) if args.data_dir else None)
+    except ValueError as error:  # a setting in the environment that is not a number
+        parser.error(str(error))
     return args.run(args, config)
 
 

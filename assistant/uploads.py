@@ -1,12 +1,13 @@
 """Files uploaded on the chat's Documents tab: what is accepted, and where it goes.
 
 A file is checked before anything is written to the corpus: its type (by name),
-its size, and its content (a PDF starts with %PDF, a Word document is a zip
-holding word/document.xml, text and HTML decode as text), so an executable or
-random bytes under a document's name are refused. An accepted file is written
-under the corpus folder with a safe name (no folders, no leading dot, no control
-characters), through a hidden temporary file renamed into place, so an indexer
-never sees half a file and a failed copy leaves nothing behind.
+its size, and its content, with the indexer's own checks (a PDF starts with
+%PDF; a Word document is a zip holding word/document.xml that unpacks within the
+limits, index.guards; text and HTML decode as text, index.encodings), so an
+executable or random bytes under a document's name are refused. An accepted
+file is written under the corpus folder with a safe name (no folders, no leading
+dot, no control characters), through a hidden temporary file renamed into place,
+so an indexer never sees half a file and a failed copy leaves nothing behind.
 """
 from __future__ import annotations
 
@@ -15,17 +16,15 @@ import os
 import shutil
 import tempfile
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.formats import DocumentError, decode_text
+from index.config import Limits
+from index.encodings import decode_html, decode_text
+from index.errors import DocumentError
+from index.guards import MEGABYTE, check_docx_package
 
 UPLOAD_TYPES = (".txt", ".docx", ".pdf", ".html", ".htm")
-MEGABYTE = 1024 * 1024
-MAX_DOCX_UNPACKED_MB = 200     # a Word file is a zip: refuse one that would unpack into more than this
-MAX_CONTROL_SHARE = 0.01       # text with more control characters than this is binary under a text name
-TEXT_CONTROLS = set("\t\n\r\f\v")
 MAX_STEM_CHARS = 100           # of a stored file name, before its extension
 NAME_PUNCTUATION = set("-_.")  # kept in stored names with letters, digits and combining marks
 
@@ -51,33 +50,14 @@ def check_upload(path: Path, name: str, max_mb: int) -> Refusal | None:
     if suffix == ".pdf":
         with path.open("rb") as handle:
             return None if handle.read(5) == b"%PDF-" else Refusal("refused_pdf")
-    if suffix == ".docx":
-        return _check_docx(path)
-    return _check_text(path.read_bytes())
-
-
-def _check_docx(path: Path) -> Refusal | None:
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError):
-        return Refusal("refused_docx")
-    if "word/document.xml" not in {m.filename for m in members}:
-        return Refusal("refused_docx")
-    if sum(m.file_size for m in members) > MAX_DOCX_UNPACKED_MB * MEGABYTE:
-        return Refusal("refused_docx_size", {"limit": MAX_DOCX_UNPACKED_MB})
+        if suffix == ".docx":
+            check_docx_package(path, Limits.from_env())
+        else:
+            (decode_text if suffix == ".txt" else decode_html)(path.read_bytes())
+    except DocumentError as error:
+        return Refusal("refused_docx" if suffix == ".docx" else "refused_text", {"reason": error.reason})
     return None
-
-
-def _check_text(data: bytes) -> Refusal | None:
-    """Text as the indexer decodes it (index.formats.decode_text), with few control characters:
-    Windows-1256 decodes almost any bytes, so decoding alone does not tell text from binary."""
-    try:
-        text = decode_text(data)
-    except (DocumentError, UnicodeDecodeError):
-        return Refusal("refused_text")
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in TEXT_CONTROLS)
-    return Refusal("refused_text") if controls > MAX_CONTROL_SHARE * len(text) else None
 
 
 def safe_name(name: str) -> str:

@@ -6,10 +6,13 @@ a leading TAB on bulleted sub-items, `[footnoteRef:n]` where a footnote is
 called and `[n: text]` holding its text. A number that only list markup
 draws (an HTML <ol>) is written out in front of its item's first line, so
 that "1.<TAB>text" reads the same whichever way the number was made.
+
+Before a reader runs, index.guards checks what the file would cost to read (its
+size; zip, XML and markup bombs); text and HTML bytes are decoded by
+index.encodings, which refuses binary data and damaged text rather than guess.
 """
 from __future__ import annotations
 
-import codecs
 import re
 import statistics
 import unicodedata
@@ -27,35 +30,12 @@ from docx.table import Table
 from lxml import etree
 from pdfplumber.utils.exceptions import PdfminerException
 
+from index.config import Limits
+from index.encodings import decode_html, decode_text
+from index.errors import DocumentError
+from index.guards import check_docx_package, check_file_size, check_html_depth, check_html_tags
 from index.language import script
 from index.numbering import to_roman
-
-
-class DocumentError(Exception):
-    """A file that cannot be read as a document; names the file and the reason."""
-
-    def __init__(self, path: Path | str, reason: str):
-        super().__init__(f"{path}: {reason}")
-        self.path, self.reason = str(path), reason
-
-
-def decode_text(data: bytes, path: Path | str = "") -> str:
-    """UTF-8 (with or without BOM), UTF-16 (with BOM), else Windows-1256, the
-    usual legacy encoding of Arabic text files."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(encoding)
-    if data[:200].count(b"\x00") > 20:  # UTF-16 without a BOM: every other byte is zero
-        return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1256")
-    except UnicodeDecodeError as error:
-        raise DocumentError(path, f"not UTF-8, UTF-16 or Windows-1256 text ({error.reason})") from error
 
 
 def read_txt(path: Path) -> list[str]:
@@ -72,6 +52,8 @@ _RUN_CONTENT = etree.XPath(
     namespaces={"w": _W})
 _RUN_TEXT = {"tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "\u2011"}
 _TYPED_BULLET = re.compile("^[•–—·▪◦-]\t")  # ITU's enumlev styles: "–<TAB>text" typed by hand
+# As python-docx parses the rest: entities are never expanded, no network, no huge text nodes.
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 def read_docx(path: Path) -> list[str]:
@@ -80,12 +62,13 @@ def read_docx(path: Path) -> list[str]:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as error:
         raise DocumentError(path, f"not a Word .docx file (corrupt, or an old .doc renamed): {error}") from error
     notes = _docx_footnotes(document)
+    list_style = _list_styles(document)
     numbers: dict[str, int] = {}  # footnote id -> number as Word prints it: order of first call
     lines = []
     for paragraph in _docx_paragraphs(document):
         text, called = _docx_text(paragraph._p, numbers)
         text += "".join(f" [{numbers[id_]}: {notes.get(id_, '')}]" for id_ in called)
-        if _is_list_item(paragraph) or _TYPED_BULLET.match(text):
+        if _is_list_item(paragraph, list_style) or _TYPED_BULLET.match(text):
             text = "\t" + _TYPED_BULLET.sub("", text).lstrip("\t")
         lines += text.split("\n")  # a manual line break inside a paragraph
     return lines
@@ -128,25 +111,37 @@ def _docx_footnotes(document) -> dict[str, str]:
     except KeyError:
         return {}
     notes = {}
-    for note in etree.fromstring(part.blob).iterfind(f"{{{_W}}}footnote"):
+    for note in etree.fromstring(part.blob, _XML_PARSER).iterfind(f"{{{_W}}}footnote"):
         if note.get(f"{{{_W}}}type") in (None, "normal"):  # not the separator lines
             texts = [_docx_text(p, {})[0] for p in note.iterfind(f"{{{_W}}}p")]
             notes[note.get(f"{{{_W}}}id")] = " ".join(t.strip() for t in texts if t.strip())
     return notes
 
 
-def _is_list_item(paragraph) -> bool:
+def _is_list_item(paragraph, list_style) -> bool:
     """Word numbering on the paragraph itself, or a List style (whose numbering
     lives in the style)."""
     p_pr = paragraph._p.pPr
     if p_pr is not None and p_pr.numPr is not None and p_pr.numPr.numId is not None:
         return p_pr.numPr.numId.val != 0  # numId 0 switches inherited numbering off
-    style = paragraph.style
-    while style is not None:
-        if style.name.startswith("List"):
-            return True
-        style = style.base_style
-    return False
+    return list_style(paragraph)
+
+
+def _list_styles(document):
+    """paragraph -> whether its style, or a style it is based on, is a List style.
+    Looked up once per style id: python-docx's Paragraph.style scans every style of
+    the document each time, which made a 30,000-paragraph file take minutes."""
+    known: dict[str | None, bool] = {}
+
+    def is_list(paragraph) -> bool:
+        style_id = paragraph._p.style
+        if style_id not in known:
+            style = paragraph.style
+            while style is not None and not style.name.startswith("List"):
+                style = style.base_style
+            known[style_id] = style is not None
+        return known[style_id]
+    return is_list
 
 
 # --- .pdf ------------------------------------------------------------------
@@ -157,13 +152,18 @@ _PRESENTATION_FORMS = re.compile("[\uFB50-\uFDFF\uFE70-\uFEFE]+")
 _PAGE_NUMBER = re.compile(r"[\s\-–—]*(?:page|p\.|صفحة|الصفحة)?\s*\d+(?:\s*(?:/|of|من)\s*\d+)?[\s\-–—]*", re.I)
 _BRACKET_SWAP = str.maketrans("()[]", ")(][")
 _EDGE = 0.1  # top/bottom share of a page where running headers, footers and page numbers sit
+PDF_MARKER_BYTES = 1024  # %PDF- opens the first 1 KB of a PDF and %%EOF ends its last (as Acrobat accepts)
 
 
 def read_pdf(path: Path) -> list[str]:
     with path.open("rb") as file:
-        head = file.read(1024)
+        head = file.read(PDF_MARKER_BYTES)
+        file.seek(max(0, path.stat().st_size - PDF_MARKER_BYTES))
+        tail = file.read()
     if b"%PDF-" not in head:
         raise DocumentError(path, "not a PDF file (no %PDF header)")
+    if b"%%EOF" not in tail:
+        raise DocumentError(path, "truncated PDF (no %%EOF at its end): it was not saved or copied completely")
     try:
         with pdfplumber.open(path) as pdf:
             pages = [(_pdf_page_lines(page), page.height) for page in pdf.pages]
@@ -375,8 +375,8 @@ _PARAGRAPH_NUMBER = re.compile(r"(\d{1,2}\.\d{1,2})\.?\s+(\S.*)")
 
 
 def read_html(path: Path) -> list[str]:
-    # Bytes, so that BeautifulSoup honours a <meta charset> (e.g. windows-1256).
-    soup = BeautifulSoup(path.read_bytes(), "html.parser")
+    soup = BeautifulSoup(decode_html(path.read_bytes(), path), "html.parser")
+    check_html_depth(soup, path)
     for tag in soup(_DROPPED):
         tag.decompose()
     notes = _html_footnotes(soup)
@@ -472,6 +472,8 @@ def _html_footnotes(soup) -> list[tuple[int, str]]:
 
 READERS = {".txt": read_txt, ".docx": read_docx, ".pdf": read_pdf, ".html": read_html, ".htm": read_html}
 SUPPORTED = tuple(READERS)
+# What is checked before a format's reader runs (index.guards): what its parser would cost.
+BEFORE_READING = {".docx": check_docx_package, ".html": check_html_tags, ".htm": check_html_tags}
 
 
 def read_lines(path: Path) -> list[str]:
@@ -479,9 +481,13 @@ def read_lines(path: Path) -> list[str]:
     if reader is None:
         raise DocumentError(path, f"unsupported format {path.suffix or '(none)'}; "
                                   f"supported: {', '.join(SUPPORTED)}")
+    limits = Limits.from_env()
     try:
         if path.stat().st_size == 0:
             raise DocumentError(path, "empty file")
+        check_file_size(path, limits)
+        if check := BEFORE_READING.get(path.suffix.lower()):
+            check(path, limits)
         lines = reader(path)
     except DocumentError:
         raise

@@ -7,12 +7,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.config import Limits
 from index.formats import SUPPORTED, DocumentError, read_lines
+from index.guards import check_paragraphs
 from index.model import Document
 from index.schema import FileState, clean_id
 from index.structure import parse_document
 
 SIDECAR_SUFFIX = ".meta.json"
+HASH_BLOCK = 1024 * 1024     # bytes of a file hashed at a time
 _OVERRIDABLE = {"symbol", "title", "date", "language", "original_language", "author", "session"}
 
 
@@ -66,7 +69,9 @@ def file_state(path: Path, root: Path) -> FileState:
     """The file and its sidecar: their stamp and a hash of their bytes."""
     digest = hashlib.sha256()
     for part in _parts(path):
-        digest.update(part.read_bytes())
+        with part.open("rb") as handle:  # in blocks: an oversized file is refused later, never held in memory here
+            while block := handle.read(HASH_BLOCK):
+                digest.update(block)
         digest.update(b"\0")
     return FileState(str(path.resolve()), str(root), stamp_of(path), digest.hexdigest())
 
@@ -96,6 +101,7 @@ def load_document(path: Path) -> Document:
     document.id = clean_id(document.id)
     if not document.paragraphs:
         raise DocumentError(path, "no paragraphs found")
+    check_paragraphs(document, path, Limits.from_env())
     _unique_ids(document)
     return document
 

@@ -61,10 +61,11 @@ def test_upload_size_limit(tmp_path):
 
 
 def test_a_word_file_that_unpacks_into_too_much_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("assistant.uploads.MAX_DOCX_UNPACKED_MB", 1)
+    monkeypatch.setenv("COUNCIL_MAX_DOCX_UNPACKED_MB", "1")
     path = tmp_path / "bomb.docx"
     path.write_bytes(_docx_bytes({"word/document.xml": b"<w:document/>", "word/media/x.bin": b"\0" * (2 * MB)}))
-    assert check_upload(path, "bomb.docx", max_mb=20).key == "refused_docx_size"
+    refusal = check_upload(path, "bomb.docx", max_mb=20)
+    assert refusal.key == "refused_docx" and "unpacks to 2 MB" in refusal.values["reason"]
 
 
 @pytest.mark.parametrize("name, stored", [
