@@ -14,13 +14,15 @@ contain them first.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 
 from index.arabic import identifiers
 from index.lexical import LexicalIndex
-from index.schema import paragraph_key
-from index.store import Store, where_clause
+from index.model import DocumentInfo
+from index.schema import paragraph_key, sentence_id
+from index.store import Store, partition
 
 CANDIDATES = 50          # per retriever; XQuAD R@1 is flat from 20 to 100
 SENTENCE_CANDIDATES = 150
@@ -28,6 +30,16 @@ LEXICAL_SHARE = 0.5      # equal shares: no tuning to one benchmark (0.4-0.55 al
 EXACT_BONUS = 2.0        # more than any fused score (at most 1.0) can reach: an identifier match wins outright
 MAX_IDENTIFIERS = 20     # a pasted list of codes is not a question; each costs one index lookup
 _HAS_DIGIT = re.compile(r"\d")  # only identifiers with a digit are exact enough to win outright
+# Filtered dense search (Retriever.nearest_chunks, nearest_sentences). Chroma's `where`
+# costs the size of the whole database and its search among given ids is slow for a few
+# hundred of them, so a filter admitting at most EXACT_AT_MOST records of a partition has
+# them read and compared one by one; one admitting more is applied to an unfiltered search
+# asked for OVERFETCH candidates per one it expects to pass (judged from the catalog),
+# OVERFETCH_GROWTH times more when too few pass, up to MAX_OVERFETCH.
+EXACT_AT_MOST = 600
+OVERFETCH = 1.5
+OVERFETCH_GROWTH = 4
+MAX_OVERFETCH = 5000
 
 
 @dataclass(frozen=True)
@@ -40,8 +52,14 @@ class Filters:
     def fields(self) -> dict:
         return asdict(self)
 
-    def where(self) -> dict | None:
-        return where_clause(self.fields())
+    def __bool__(self) -> bool:
+        return any(self.fields().values())
+
+    def admits(self, document: DocumentInfo) -> bool:
+        return ((not self.document or document.id == self.document)
+                and (not self.symbol or document.symbol == self.symbol)
+                and (not self.language or document.language == self.language)
+                and (not self.year or document.year == str(self.year)))
 
 
 @dataclass(frozen=True)
@@ -63,27 +81,98 @@ class Retriever:
     def __init__(self, store: Store, lexical: LexicalIndex):
         self.store, self.lexical = store, lexical
 
-    def rank(self, query: str, vector, filters: Filters, depth: int) -> list[Ranked]:
+    def rank(self, query: str, vector, filters: Filters, depth: int,
+             catalog: dict[str, DocumentInfo]) -> list[Ranked]:
         """Up to `depth` paragraphs, best first; ties go to the smaller chunk id."""
-        where = filters.where()
-        dense = self.dense(vector, where)
+        dense = self.dense(vector, filters, catalog)
         lexical = self.lexical.search(query, CANDIDATES, filters.fields())
         exact = {cid for needle in exact_identifiers(query)
                  for cid in self.lexical.containing(needle, filters.fields())}
         return fuse(dense, lexical, self.lexical.coverage(query), exact, depth)
 
-    def dense(self, vector, where: dict | None) -> list[tuple[str, float]]:
+    def dense(self, vector, filters: Filters, catalog: dict[str, DocumentInfo]) -> list[tuple[str, float]]:
         """(chunk id, paragraph cosine + best cosine among its paragraph's sentences),
         best first. A long paragraph's one answering sentence is diluted in the
         paragraph vector; the sentence vector keeps it (evals/README.md, "Retrieval")."""
-        paragraphs = self.store.nearest_chunks(vector, CANDIDATES, where)
-        sentences = self.store.nearest_sentences(vector, SENTENCE_CANDIDATES, where)
+        paragraphs = self.nearest_chunks(vector, filters, catalog)
+        sentences, floor = self.nearest_sentences(vector, filters, catalog)
         best: dict[tuple[str, str], float] = {}
         for sentence_id, similarity in sentences:  # nearest first
             best.setdefault(paragraph_key(sentence_id), similarity)
-        floor = sentences[-1][1] if sentences else 0.0  # not among the nearest sentences: at most this
         combined = [(cid, similarity + best.get(paragraph_key(cid), floor)) for cid, similarity in paragraphs]
         return sorted(combined, key=lambda item: (-item[1], item[0]))
+
+    def nearest_chunks(self, vector, filters: Filters, catalog: dict[str, DocumentInfo]) -> list[tuple[str, float]]:
+        """The CANDIDATES chunks nearest to `vector` that pass `filters`, from the partitions
+        (languages) holding admitted documents. Within a partition, a filter admitting few
+        chunks has them compared one by one; one admitting more is applied to an unfiltered
+        search asked for enough more candidates; when too few of those pass, Chroma filters."""
+        n = CANDIDATES
+        if not filters:
+            return self.store.nearest_everywhere("chunks", vector, n)
+        found = []
+        for part, records, total, admitted in _shares(filters, catalog, lambda d: d.chunks):
+            if records == total:   # the whole partition (a language filter): nothing to filter
+                found += self.store.nearest("chunks", vector, n, part)
+                continue
+            if records <= EXACT_AT_MOST:
+                found += self.store.nearest_among("chunks", vector, n, part, self._ids(filters, admitted))
+                continue
+            wanted, passed = math.ceil(n * total / records * OVERFETCH), []
+            while wanted < total and wanted <= MAX_OVERFETCH and len(passed) < n:
+                candidates = self.store.nearest("chunks", vector, wanted, part)
+                passed = [(i, s) for i, s in candidates if paragraph_key(i)[0] in admitted]
+                wanted *= OVERFETCH_GROWTH  # the filter selects against the question's neighbourhood
+            found += passed[:n] if len(passed) >= n else self.store.nearest("chunks", vector, n, part, admitted)
+        return _best(found, n)
+
+    def nearest_sentences(self, vector, filters: Filters,
+                          catalog: dict[str, DocumentInfo]) -> tuple[list[tuple[str, float]], float]:
+        """The nearest sentences that pass `filters` (up to SENTENCE_CANDIDATES), and a
+        bound on the similarity of any admitted sentence not among them. They only add
+        to the candidate paragraphs' scores, so where a filter admits many sentences of a
+        partition, its own nearest sentences are read and the admitted kept, the bound
+        being the last one read; a filter admitting few has them compared one by one."""
+        n = SENTENCE_CANDIDATES
+        if not filters:
+            found = self.store.nearest_everywhere("sentences", vector, n)
+            return found, found[-1][1] if found else 0.0
+        found, bound = [], 0.0
+        for part, records, total, admitted in _shares(filters, catalog, lambda d: d.sentences):
+            if records == total:
+                found += self.store.nearest("sentences", vector, n, part)
+            elif records <= EXACT_AT_MOST:
+                ids = [sentence_id(*paragraph_key(chunk), k) for chunk, count in
+                       self.lexical.chunks(filters.fields(), admitted) for k in range(count)]
+                found += self.store.nearest_among("sentences", vector, n, part, ids)
+            else:
+                nearest = self.store.nearest("sentences", vector, n, part)
+                found += [(i, s) for i, s in nearest if paragraph_key(i)[0] in admitted]
+                bound = max([bound] + [s for _, s in nearest[-1:]])
+        found = _best(found, n)
+        return found, max(bound, found[-1][1] if found else 0.0)
+
+    def _ids(self, filters: Filters, admitted: set[str]) -> list[str]:
+        return [chunk for chunk, _ in self.lexical.chunks(filters.fields(), admitted)]
+
+
+def _shares(filters: Filters, catalog: dict[str, DocumentInfo], count) -> list[tuple[str, int, int, set[str]]]:
+    """(partition, records admitted, records in all, documents admitted) for each partition
+    holding an admitted document, counted from the catalog."""
+    total: dict[str, int] = {}
+    admitted: dict[str, set[str]] = {}
+    records: dict[str, int] = {}
+    for document, info in catalog.items():
+        part = partition(info.language)
+        total[part] = total.get(part, 0) + count(info)
+        if filters.admits(info):
+            admitted.setdefault(part, set()).add(document)
+            records[part] = records.get(part, 0) + count(info)
+    return [(part, records[part], total[part], documents) for part, documents in admitted.items()]
+
+
+def _best(found: list[tuple[str, float]], n: int) -> list[tuple[str, float]]:
+    return sorted(found, key=lambda item: (-item[1], item[0]))[:n]
 
 
 def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], lexical_weight: float,

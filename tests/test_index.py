@@ -160,3 +160,25 @@ def test_a_run_that_died_half_way_converges_on_the_next_run(tmp_path, corpus):
     sentences = {s.id for s in Index(config).store.sentences_where({"document": "spectrum"})}
     assert set(orphaned) <= sentences
     assert "spectrum#9.9#s0" not in sentences
+
+
+def test_language_filters_and_a_document_that_changes_language(tmp_path, corpus):
+    """Each language's records live apart (index.store); a language filter reads only its
+    own, and a document whose language changes leaves nothing behind in the old one."""
+    (corpus / "other.txt").write_text(DOC.replace("Pacific", "Caribbean"), encoding="utf-8")
+    (corpus / "other.meta.json").write_text('{"language": "fr"}', encoding="utf-8")
+    config = Config.from_env(data_dir=tmp_path / "data", corpus_dir=corpus)
+    Index(config).sync([corpus])
+    index = Index(config)
+    assert {h.document for h in index.search("workshop", k=10, filters=Filters(language="fr"))} == {"other"}
+    assert {h.document for h in index.search("workshop", k=10, filters=Filters(language="en"))} == {"spectrum"}
+    assert {h.document for h in index.search("workshop", k=10)} == {"spectrum", "other"}
+
+    (corpus / "other.meta.json").write_text('{"language": "es"}', encoding="utf-8")
+    moved = Index(config).sync([corpus])
+    assert moved.embedded == 0
+    index = Index(config)
+    assert index.search("workshop", k=10, filters=Filters(language="fr")) == []
+    assert {h.document for h in index.search("workshop", k=10, filters=Filters(language="es"))} == {"other"}
+    ids = [s.id for s in index.store.chunks_where({"document": "other"})]
+    assert len(ids) == len(set(ids)) == 4
