@@ -46,5 +46,9 @@ test: setup system-packages
 eval: setup
 	$(VENV)/bin/council eval --out evals/reports/latest
 
+# Scale benchmark: 1k/10k/50k-paragraph corpora (BENCH_ARGS="--sizes 1000,10000 --data-dir DIR").
+bench: setup
+	$(PY) -m evals.bench_scale $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .data

@@ -5,9 +5,13 @@ go through this class.
 
 Another process may re-index the same data at any time. Every read first checks
 the store's version number (one small read, at most every VERSION_TTL seconds);
-when it moved, the lexical index catches up with the changed documents and the
-vector index is reloaded, so a running chat sees added, changed and removed
-paragraphs within seconds.
+when it moved, the catalog and the lexical index catch up with the changed
+documents at once (work in proportion to the change), and an embedded store's
+vector indexes are loaded anew on a thread of their own while searches go on with
+the ones already in memory; the new ones replace them when loaded, and the old
+ones' memory is freed as soon as no search uses them. So a running chat sees
+added, changed and removed paragraphs within seconds, and no search waits for a
+vector index to load.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
@@ -31,7 +36,9 @@ from index.retrieve import CANDIDATES, SENTENCE_CANDIDATES, Filters, Ranked, Ret
 from index import schema
 from index.schema import document_info, hit, paragraph_key, sentence_quote
 from index.store import Store
-from index.sync import Progress, Summary, sync
+
+if TYPE_CHECKING:  # indexing (parsers, file formats) loads only when an index run starts
+    from index.sync import Progress, Summary
 
 VERSION_TTL = 1.0          # seconds between two checks of the store's version
 
@@ -46,18 +53,34 @@ class Sentence:
     vector: np.ndarray
 
 
+class _Generation:
+    """A store and the retriever over it; closed once replaced and no reader holds it."""
+
+    def __init__(self, store: Store, lexical: LexicalIndex, version: int):
+        self.store, self.version = store, version
+        self.retriever = Retriever(store, lexical)
+        self.readers = 0
+
+
 class Index:
     def __init__(self, config: Config, rebuild: bool = False, embedder: Embedder | None = None):
         self.config = config
         self.embedder = embedder or load_embedder(config.embedder)
-        self.store = Store(config, self.embedder.model_name, self.embedder.dim, rebuild=rebuild)
         self.lexical = LexicalIndex(config.data_dir / "lexical.sqlite")
-        self.retriever = Retriever(self.store, self.lexical)
+        store = Store(config, self.embedder.model_name, self.embedder.dim, rebuild=rebuild)
+        self._generation = _Generation(store, self.lexical, store.version())
         self.cache = EmbeddingCache(config.data_dir / "embeddings.sqlite", self.embedder)
-        self._lock = threading.Lock()
-        self._version: int | None = None
+        self._lock = threading.Lock()          # one catch-up at a time
+        self._swap = threading.Condition()     # guards the generation and its reader counts
+        self._loading: threading.Thread | None = None
+        self._version: int | None = None       # what the catalog and the lexical index reflect
         self._checked_at = 0.0
         self._catalog: dict[str, DocumentInfo] = {}
+        self._records: dict[str, dict] = {}    # the catalog as stored
+
+    @property
+    def store(self) -> Store:
+        return self._generation.store
 
     # --- keeping up with other processes ------------------------------------------------
 
@@ -65,32 +88,89 @@ class Index:
         """Catch up with changes made since the last look (by any process)."""
         if time.monotonic() - self._checked_at < VERSION_TTL and self._version is not None:
             return
-        with self._lock:
-            version = self.store.version()
+        with self._lock, self._reading() as generation:
+            version = generation.store.version()
             if version != self._version:
-                if self._version is not None:
-                    self.store.reopen()
-                self._follow(version)
+                self._follow(generation.store, version)
+            if generation.store.embedded and version > generation.version:
+                self._load_in_background()
             self._checked_at = time.monotonic()
 
-    def _follow(self, version: int) -> None:
-        self.lexical.catch_up(self.store)
-        self._catalog = {d: document_info(d, meta) for d, meta in self.store.documents().items()}
+    def _follow(self, store: Store, version: int) -> None:
+        """The catalog (reading only the records changed since the last look) and the
+        lexical index caught up with the store."""
+        catalog = store.documents(self._records, self._version or 0) if self._version is not None \
+            else store.documents()
+        self.lexical.catch_up(store, catalog)
+        self._records = catalog
+        self._catalog = {d: document_info(d, meta) for d, meta in catalog.items()}
         self._version = version
+
+    def _load_in_background(self) -> None:
+        if self._loading is None or not self._loading.is_alive():
+            self._loading = threading.Thread(target=self._load, name="council-index-load", daemon=True)
+            self._loading.start()
+
+    def _load(self) -> None:
+        """Open the store anew (loading its vector indexes) until it is as new as the
+        version on disk, then put it in place of the one searches use. It starts when no
+        search is running (the one that noticed the change included): on two cores a
+        load beside a search slows it down."""
+        while True:
+            with self._swap:
+                self._swap.wait_for(lambda: self._generation.readers == 0)
+            with self._reading() as current:
+                version = current.store.version()
+                if version <= current.version:
+                    return
+                store = current.store.fresh()
+            self._replace(store, version)
+
+    def _replace(self, store: Store, version: int) -> None:
+        """Put `store` in place of the one searches use, then free the old one once the
+        searches still reading it are done (here, not in a search's own time)."""
+        with self._swap:
+            old = self._generation
+            if old.version >= version:   # an index run in this process got there first
+                retired = _Generation(store, self.lexical, version)
+            else:
+                self._generation, retired = _Generation(store, self.lexical, version), old
+            self._swap.wait_for(lambda: retired.readers == 0)
+        retired.store.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[_Generation]:
+        """The generation to read from; it stays open until the reader is done."""
+        with self._swap:
+            generation = self._generation
+            generation.readers += 1
+        try:
+            yield generation
+        finally:
+            with self._swap:
+                generation.readers -= 1
+                self._swap.notify_all()
 
     # --- writing ----------------------------------------------------------------------
 
     def sync(self, paths: list[Path], progress: Progress = lambda done, total: None) -> Summary:
         """Index the documents under `paths` (see index.sync). One indexer at a time per
         data folder: a second one waits for the first."""
+        from index.sync import sync
         with self._indexer_lock():
-            self.fresh()
-            if self.store.version() != self._version:  # another process wrote since the last look
-                self.store.reopen()
-            # Searches go on meanwhile, on the store as it is at each moment.
-            summary = sync(self.store, self.cache, self.embedder.token_count, paths, progress)
-            with self._lock:
-                self._follow(self.store.version())
+            store = self.store
+            version = store.version()
+            if store.embedded and version != self._generation.version:
+                # Writing into vector indexes older than the store's would lose what another
+                # process wrote since they were loaded.
+                self._replace(store.fresh(), version)
+            with self._reading() as generation:
+                # Searches go on meanwhile, on the store as it is at each moment.
+                summary = sync(generation.store, self.cache, self.embedder.token_count, paths, progress)
+                version = generation.store.version()
+                generation.version = version   # it holds every write up to its own
+                with self._lock:
+                    self._follow(generation.store, version)
         return summary
 
     @contextmanager
@@ -126,16 +206,17 @@ class Index:
         """The k best paragraphs for `query`; pass `vector` when the query is already embedded.
         With `language` (the asker's), a provision indexed in several language versions is
         shown once, in that language when it has it, with the other versions linked."""
-        self.fresh()
         vector = self.embed_query(query) if vector is None else vector
-        named = named_documents(query, {d.id: d.title for d in self._catalog.values()},
-                                {d.id: d.symbol for d in self._catalog.values()})
-        languages = tuple(sorted({d.language for d in self._catalog.values() if d.language}))
-        hits = self._hits(self.retriever.rank(query, vector, filters, k * 3, named, languages), k * 3)
-        swap = language if not (filters.language or filters.document) else ""
-        return self._link_versions(hits, swap)[:k]
+        with self._reading() as generation:
+            self.fresh()
+            named = named_documents(query, {d.id: d.title for d in self._catalog.values()},
+                                    {d.id: d.symbol for d in self._catalog.values()})
+            ranked = generation.retriever.rank(query, vector, filters, k * 3, self._catalog, named)
+            hits = self._hits(generation.store, ranked, k * 3)
+            swap = language if not (filters.language or filters.document) else ""
+            return self._link_versions(generation.store, hits, swap)[:k]
 
-    def _link_versions(self, hits: list[Hit], language: str) -> list[Hit]:
+    def _link_versions(self, store: Store, hits: list[Hit], language: str) -> list[Hit]:
         """One hit per provision: the first-ranked version, or the one in `language` when the
         provision has it; `Hit.versions` names the other language versions of the provision."""
         out, seen = [], set()
@@ -146,11 +227,13 @@ class Index:
                 continue
             seen.add(provision)
             versions = {v.language: v.id for v in self.versions(found.document)}
-            existing = self.store.chunks([schema.chunk_id(d, found.paragraph, 0) for d in versions.values()])
+            existing = store.chunks([schema.chunk_id(d, found.paragraph, 0) for d in versions.values()])
             versions = {lang: d for lang, d in versions.items() if schema.chunk_id(d, found.paragraph, 0) in existing}
             if language and found.language != language and language in versions:
-                swapped = self.paragraph(versions.pop(language), found.paragraph)
-                swapped.score, swapped.dense_rank, swapped.lexical_rank = found.score, found.dense_rank, found.lexical_rank
+                first_part = existing[schema.chunk_id(versions[language], found.paragraph, 0)]
+                swapped = hit(first_part.id, first_part.metadata, first_part.metadata["paragraph_text"],
+                              self._catalog.get(versions.pop(language)), found.score)
+                swapped.dense_rank, swapped.lexical_rank = found.dense_rank, found.lexical_rank
                 versions[found.language] = found.document
                 found = swapped
             found.versions = versions
@@ -159,17 +242,18 @@ class Index:
 
     def rankings(self, query: str, vector) -> dict[str, list[tuple[str, float]]]:
         """Each retriever's own ranking of chunks, before fusion (for benchmarks)."""
-        self.fresh()
-        return {"dense": self.store.nearest_chunks(vector, CANDIDATES, None),
-                "dense+sent": self.retriever.dense(vector, None),  # one language in a benchmark
-                "lexical": self.lexical.search(query, CANDIDATES)}
+        with self._reading() as generation:
+            self.fresh()
+            return {"dense": generation.store.nearest_everywhere("chunks", vector, CANDIDATES),
+                    "dense+sent": generation.retriever.dense(vector, Filters(), self._catalog),
+                    "lexical": self.lexical.search(query, CANDIDATES)}
 
-    def _hits(self, ranked: list[Ranked], k: int) -> list[Hit]:
+    def _hits(self, store: Store, ranked: list[Ranked], k: int) -> list[Hit]:
         """Hits for ranked chunks that still exist (another process may have just removed one)."""
-        stored = self.store.chunks([r.chunk_id for r in ranked])
+        stored = store.chunks([r.chunk_id for r in ranked])
         first_parts = {r.chunk_id: _first_part(r.chunk_id) for r in ranked if r.chunk_id in stored}
         texts = {i: s.metadata.get("paragraph_text", s.text) for i, s in
-                 self.store.chunks([p for p in first_parts.values() if p not in stored]).items()}
+                 store.chunks([p for p in first_parts.values() if p not in stored]).items()}
         texts.update({i: s.metadata.get("paragraph_text", s.text) for i, s in stored.items()})
         hits = []
         for r in ranked:
@@ -185,16 +269,18 @@ class Index:
 
     def document_paragraphs(self, document: str) -> list[Hit]:
         """Every paragraph of a document, in document order (for reading it whole)."""
-        self.fresh()
-        parts = sorted(self.store.chunks_where({"document": document}),
-                       key=lambda s: (int(s.metadata.get("order", 0)), int(s.metadata.get("part", 0))))
+        with self._reading() as generation:
+            self.fresh()
+            parts = sorted(generation.store.chunks_where({"document": document}),
+                           key=lambda s: (int(s.metadata.get("order", 0)), int(s.metadata.get("part", 0))))
         return [hit(s.id, s.metadata, s.metadata["paragraph_text"], self._catalog.get(document))
                 for s in parts if int(s.metadata.get("part", 0)) == 0]
 
     def paragraph(self, document: str, paragraph: str) -> Hit | None:
-        self.fresh()
         chunk_id = schema.chunk_id(document, paragraph, 0)
-        stored = self.store.chunks([chunk_id]).get(chunk_id)
+        with self._reading() as generation:
+            self.fresh()
+            stored = generation.store.chunks([chunk_id]).get(chunk_id)
         if stored is None:
             return None
         return hit(chunk_id, stored.metadata, stored.metadata["paragraph_text"], self._catalog.get(document))
@@ -203,11 +289,9 @@ class Index:
         """The stored sentences (with vectors) of each hit's paragraph, in order. Read from
         the store, so every process sharing it answers from the same vectors."""
         found: dict[tuple[str, str], list[Sentence]] = {h.key: [] for h in hits}
-        if not hits:
-            return found
-        clauses = [{"$and": [{"document": h.document}, {"paragraph": h.paragraph}]} for h in hits]
-        where = clauses[0] if len(clauses) == 1 else {"$or": clauses}
-        for stored in self.store.sentences_where(where, vectors=True):
+        with self._reading() as generation:
+            stored_sentences = generation.store.paragraph_sentences(list(found))
+        for stored in stored_sentences:
             key = paragraph_key(stored.id)
             if key in found:
                 found[key].append(Sentence(int(stored.metadata.get("n", 0)), sentence_quote(stored.text, stored.metadata),
@@ -218,7 +302,8 @@ class Index:
 
     def background(self, vector, n: int = SENTENCE_CANDIDATES) -> list[float]:
         """Similarities of the question's nearest sentences in the whole corpus."""
-        return [similarity for _, similarity in self.store.nearest_sentences(vector, n, None)]
+        with self._reading() as generation:
+            return [similarity for _, similarity in generation.store.nearest_everywhere("sentences", vector, n)]
 
     def versions(self, document: str) -> list[DocumentInfo]:
         """The other language versions of a document: the documents sharing its symbol."""

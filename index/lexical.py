@@ -14,6 +14,7 @@ process's run, or a corrupt file on disk all end in the same state.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -21,18 +22,25 @@ from pathlib import Path
 from index.arabic import tokens
 from index.schema import FILTER_FIELDS
 
-# Bump when index.arabic.tokens changes what it produces: the index is then rebuilt.
-ANALYZER_VERSION = "2"
+# Bump when index.arabic.tokens changes what it produces, or the tables change: the index is
+# then rebuilt.
+ANALYZER_VERSION = "3"
 # A token in more than this share of chunks has a BM25 weight near zero and costs
 # a scan of most of the index: it is left out of the query.
 MAX_DOCUMENT_FREQUENCY = 0.5
+# Ranking costs about a microsecond per posting read, so a query's words are taken rarest
+# first until their postings pass this many: on a large corpus the commonest words of a
+# question (the lowest BM25 weights) are left out rather than make every search slower.
+# Below some 2,000 paragraphs no query reaches it.
+POSTINGS_BUDGET = 2000
 
 _SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(
     tokens, tokenize = "unicode61 remove_diacritics 0 tokenchars '/.-'");
 CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab(chunk_text, 'row');
 CREATE TABLE IF NOT EXISTS chunk (
-    rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, document TEXT, symbol TEXT, language TEXT, year INTEGER);
+    rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, document TEXT, symbol TEXT, language TEXT, year INTEGER,
+    sentences INTEGER);
 CREATE INDEX IF NOT EXISTS chunk_document ON chunk(document);
 CREATE TABLE IF NOT EXISTS document (id TEXT PRIMARY KEY, content TEXT);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
@@ -53,6 +61,7 @@ class LexicalIndex:
         self.path = path
         self._local = threading.local()
         self._write = threading.Lock()
+        self._size: int | None = None
         self._open()
 
     # --- the SQLite file ------------------------------------------------------------------
@@ -74,7 +83,8 @@ class LexicalIndex:
             row = db.execute("SELECT value FROM state WHERE key = 'analyzer'").fetchone()
             if row is None or row[0] != ANALYZER_VERSION:
                 with db:
-                    db.executescript("DELETE FROM chunk_text; DELETE FROM chunk; DELETE FROM document;")
+                    db.executescript("DROP TABLE vocabulary; DROP TABLE chunk_text; DROP TABLE chunk; DELETE FROM document;")
+                    db.executescript(_SCHEMA)
                     db.execute("INSERT OR REPLACE INTO state VALUES ('analyzer', ?)", (ANALYZER_VERSION,))
         except sqlite3.DatabaseError as error:
             if "full" in str(error).lower():
@@ -88,35 +98,36 @@ class LexicalIndex:
 
     # --- keeping up with the store -------------------------------------------------------
 
-    def catch_up(self, store) -> int:
-        """Re-derive the documents whose content changed in the store; drop the ones it no
-        longer has. Returns how many documents were re-read."""
+    def catch_up(self, store, catalog: dict[str, dict]) -> int:
+        """Re-derive the documents whose content changed in the store (`catalog` is its
+        catalog, read by the caller); drop the ones it no longer has. Returns how many
+        documents were re-read."""
         with self._write:
             try:
-                return self._catch_up(store)
+                return self._catch_up(store, catalog)
             except sqlite3.DatabaseError as error:
                 if "full" in str(error).lower():
                     raise LexicalError(f"the disk holding {self.path} is full: {error}") from error
                 self._discard()
-                return self._catch_up(store)
+                return self._catch_up(store, catalog)
+            finally:
+                self._size = None
 
-    def _catch_up(self, store) -> int:
+    def _catch_up(self, store, catalog: dict[str, dict]) -> int:
         db = self._db()
-        catalog = store.documents()
         mine = dict(db.execute("SELECT id, content FROM document"))
         stale = [d for d, meta in catalog.items() if mine.get(d) != meta.get("content")]
-        gone = [d for d in mine if d not in catalog]
-        for document in gone + stale:
+        for document in (d for d in mine if d not in catalog):
             with db:
                 self._remove(db, document)
         for document in stale:
-            rows = [(s.id, " ".join(tokens(s.text)), *(s.metadata.get(f) for f in FILTER_FIELDS))
-                    for s in store.chunks_where({"document": document})]
+            rows = [(s.id, " ".join(tokens(s.text)), *(s.metadata.get(f) for f in FILTER_FIELDS),
+                     s.metadata.get("sentences", 0)) for s in store.chunks_where({"document": document})]
             with db:  # one transaction per document: a reader sees all of it or none
                 self._remove(db, document)
                 for chunk_id, text, *fields in rows:
-                    rowid = db.execute("INSERT INTO chunk (id, document, symbol, language, year) VALUES (?, ?, ?, ?, ?)",
-                                       (chunk_id, *fields)).lastrowid
+                    rowid = db.execute("INSERT INTO chunk (id, document, symbol, language, year, sentences) "
+                                       "VALUES (?, ?, ?, ?, ?, ?)", (chunk_id, *fields)).lastrowid
                     db.execute("INSERT INTO chunk_text (rowid, tokens) VALUES (?, ?)", (rowid, text))
                 db.execute("INSERT OR REPLACE INTO document VALUES (?, ?)", (document, catalog[document].get("content")))
         return len(stale)
@@ -137,7 +148,10 @@ class LexicalIndex:
         return dict(self._db().execute(f"SELECT term, doc FROM vocabulary WHERE term IN ({marks})", words))
 
     def size(self) -> int:
-        return self._db().execute("SELECT count(*) FROM chunk").fetchone()[0]
+        """Chunks indexed (counted again after each catch-up)."""
+        if self._size is None:
+            self._size = self._db().execute("SELECT count(*) FROM chunk").fetchone()[0]
+        return self._size
 
     def coverage(self, query: str) -> float:
         """Share of the query's tokens that occur anywhere in the corpus: near 0 for
@@ -156,7 +170,13 @@ class LexicalIndex:
         useful = [w for w in words if 0 < known.get(w, 0) <= limit] or [w for w in words if w in known]
         if not useful:
             return []
-        return self._ranked(_match(useful), n, filters)
+        chosen, postings = [], 0
+        for word in sorted(useful, key=lambda w: (known[w], w)):
+            if chosen and postings + known[word] > POSTINGS_BUDGET:
+                break
+            chosen.append(word)
+            postings += known[word]
+        return self._ranked(_match(sorted(chosen, key=useful.index)), n, filters)
 
     def containing(self, phrase: str, filters: dict | None = None, n: int = 1000) -> list[str]:
         """Chunks holding `phrase` as consecutive tokens (an identifier such as C23/INF/9 or WSIS+20)."""
@@ -166,10 +186,22 @@ class LexicalIndex:
         quoted = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
         return [chunk_id for chunk_id, _ in self._ranked(quoted, n, filters)]
 
+    def chunks(self, filters: dict, documents: set[str]) -> list[tuple[str, int]]:
+        """(chunk id, its paragraph's sentence count; 0 past a paragraph's first part) of
+        the chunks of `documents` that pass `filters`: the records a filtered search
+        compares one by one (index.retrieve)."""
+        where, values = _conditions(filters)
+        sql = f"SELECT c.id, c.sentences FROM chunk c WHERE c.document IN (SELECT value FROM json_each(?)){where}"
+        return list(self._db().execute(sql, (json.dumps(sorted(documents)), *values)))
+
     def _ranked(self, match: str, n: int, filters: dict | None) -> list[tuple[str, float]]:
-        conditions = [(name, value) for name, value in (filters or {}).items() if value not in ("", None, 0)]
-        where = "".join(f" AND c.{name} = ?" for name, _ in conditions)
+        where, values = _conditions(filters)
         sql = (f"SELECT c.id, -bm25(chunk_text) FROM chunk_text JOIN chunk c ON c.rowid = chunk_text.rowid "
                f"WHERE chunk_text MATCH ?{where} ORDER BY bm25(chunk_text), c.id LIMIT ?")
-        return [(chunk_id, float(score)) for chunk_id, score in
-                self._db().execute(sql, (match, *(value for _, value in conditions), n))]
+        return [(chunk_id, float(score)) for chunk_id, score in self._db().execute(sql, (match, *values, n))]
+
+
+def _conditions(filters: dict | None) -> tuple[str, list]:
+    """SQL conditions on the chunk table `c` for equality filters; empty values are no filter."""
+    conditions = [(name, value) for name, value in (filters or {}).items() if value not in ("", None, 0)]
+    return "".join(f" AND c.{name} = ?" for name, _ in conditions), [value for _, value in conditions]

@@ -115,6 +115,8 @@ class DocumentInfo:
     date: str = ""
     paragraphs: int = 0
     indexed_at: str = ""
+    chunks: int = 0            # its records in the store
+    sentences: int = 0
 
     @property
     def year(self) -> str:

@@ -14,6 +14,7 @@ contain them first.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 
@@ -22,8 +23,9 @@ import numpy as np
 from index.arabic import identifiers
 from index.document_names import NOTHING_NAMED, Named
 from index.lexical import LexicalIndex
-from index.schema import paragraph_key
-from index.store import Store, where_clause
+from index.model import DocumentInfo
+from index.schema import paragraph_key, sentence_id
+from index.store import Store, partition
 
 CANDIDATES = 50          # per retriever; XQuAD R@1 is flat from 20 to 100
 SENTENCE_CANDIDATES = 150
@@ -35,6 +37,16 @@ NAMED_DOCUMENT_BONUS = 0.15  # a named document's paragraphs rise, without outra
 SYMBOL_BONUS = 0.5         # "Decision 11", "القرار 80/16": the question is about that text; its paragraphs lead
 HEADER = "front.header"
 _HAS_DIGIT = re.compile(r"\d")  # only identifiers with a digit are exact enough to win outright
+# Filtered dense search (Retriever.nearest_chunks, nearest_sentences). Chroma's `where`
+# costs the size of the whole database and its search among given ids is slow for a few
+# hundred of them, so a filter admitting at most EXACT_AT_MOST records of a partition has
+# them read and compared one by one; one admitting more is applied to an unfiltered search
+# asked for OVERFETCH candidates per one it expects to pass (judged from the catalog),
+# OVERFETCH_GROWTH times more when too few pass, up to MAX_OVERFETCH.
+EXACT_AT_MOST = 600
+OVERFETCH = 1.5
+OVERFETCH_GROWTH = 4
+MAX_OVERFETCH = 5000
 
 
 @dataclass(frozen=True)
@@ -47,8 +59,14 @@ class Filters:
     def fields(self) -> dict:
         return asdict(self)
 
-    def where(self) -> dict | None:
-        return where_clause(self.fields())
+    def __bool__(self) -> bool:
+        return any(self.fields().values())
+
+    def admits(self, document: DocumentInfo) -> bool:
+        return ((not self.document or document.id == self.document)
+                and (not self.symbol or document.symbol == self.symbol)
+                and (not self.language or document.language == self.language)
+                and (not self.year or document.year == str(self.year)))
 
 
 @dataclass(frozen=True)
@@ -70,13 +88,12 @@ class Retriever:
     def __init__(self, store: Store, lexical: LexicalIndex):
         self.store, self.lexical = store, lexical
 
-    def rank(self, query: str, vector, filters: Filters, depth: int, named: Named = NOTHING_NAMED,
-             languages: tuple[str, ...] = ()) -> list[Ranked]:
+    def rank(self, query: str, vector, filters: Filters, depth: int, catalog: dict[str, DocumentInfo],
+             named: Named = NOTHING_NAMED) -> list[Ranked]:
         """Up to `depth` paragraphs, best first; ties go to the smaller chunk id. Paragraphs
         of the documents the question names get a bonus; the identifier that named one
-        ("80/16") is not looked for as a passage. `languages`: those of the indexed documents."""
-        where = filters.where()
-        dense = self.dense(vector, where, () if filters.language or filters.document else languages)
+        ("80/16") is not looked for as a passage."""
+        dense = self.dense(vector, filters, catalog)
         lexical = self.lexical.search(query, CANDIDATES, filters.fields())
         exact = {cid for needle in exact_identifiers(query) if needle.casefold() not in named.identifiers
                  for cid in self.lexical.containing(needle, filters.fields())}
@@ -92,44 +109,107 @@ class Retriever:
             return max(coverage, NAMED_WEIGHT)
         return coverage
 
-    def dense(self, vector, where: dict | None, languages: tuple[str, ...] = ()) -> list[tuple[str, float]]:
-        """(chunk id, score) best first. In a corpus of several languages each language is
-        searched on its own and its scores are measured against its own background (how
-        far above the mean of the question's nearest sentences in that language, in
-        standard deviations): e5 scores a question higher against any text in its own
-        language, so raw cosines would bury an Arabic paragraph under English ones."""
-        if len(languages) < 2:
-            return self._dense(vector, where)[0]
-        merged = []
-        for language in languages:
-            scored, background = self._dense(vector, where_clause({**(_equalities(where)), "language": language}))
-            if len(background) < 2:
-                continue
-            mean, spread = float(np.mean(background)), float(np.std(background)) or 1.0
-            merged += [(cid, (score - 2 * mean) / spread) for cid, score in scored]
-        return sorted(merged, key=lambda item: (-item[1], item[0]))
-
-    def _dense(self, vector, where: dict | None) -> tuple[list[tuple[str, float]], list[float]]:
-        """(chunk id, paragraph cosine + best cosine among its paragraph's sentences) best
-        first, and the similarities of the nearest sentences. A long paragraph's one
-        answering sentence is diluted in the paragraph vector; the sentence vector keeps it
-        (evals/README.md, "Retrieval")."""
-        paragraphs = self.store.nearest_chunks(vector, CANDIDATES, where)
-        sentences = self.store.nearest_sentences(vector, SENTENCE_CANDIDATES, where)
+    def dense(self, vector, filters: Filters, catalog: dict[str, DocumentInfo]) -> list[tuple[str, float]]:
+        """(chunk id, paragraph cosine + best cosine among its paragraph's sentences), best
+        first. A long paragraph's one answering sentence is diluted in the paragraph vector;
+        the sentence vector keeps it (evals/README.md, "Retrieval"). When several languages
+        answer, each one's scores are measured against its own background (how far above the
+        mean of the question's nearest sentences in that language, in standard deviations):
+        e5 scores a question higher against any text in its own language, so raw cosines
+        would bury an Arabic paragraph under English ones."""
+        paragraphs = self.nearest_chunks(vector, filters, catalog)
+        sentences = self.nearest_sentences(vector, filters, catalog)
+        scored = {}
+        for part, chunks in paragraphs.items():
+            found, floor = sentences.get(part, ([], 0.0))
+            best: dict[tuple[str, str], float] = {}
+            for sentence_id, similarity in found:  # nearest first
+                best.setdefault(paragraph_key(sentence_id), similarity)
+            scored[part] = [(cid, similarity + best.get(paragraph_key(cid), floor)) for cid, similarity in chunks]
+        if len(scored) > 1:
+            for part in scored:
+                background = [similarity for _, similarity in sentences.get(part, ([], 0.0))[0]]
+                mean, spread = (float(np.mean(background)), float(np.std(background)) or 1.0) if background else (0, 1)
+                scored[part] = [(cid, (score - 2 * mean) / spread) for cid, score in scored[part]]
+        return _best([item for part in scored.values() for item in part], CANDIDATES * len(scored))
         best: dict[tuple[str, str], float] = {}
         for sentence_id, similarity in sentences:  # nearest first
             best.setdefault(paragraph_key(sentence_id), similarity)
-        floor = sentences[-1][1] if sentences else 0.0  # not among the nearest sentences: at most this
         combined = [(cid, similarity + best.get(paragraph_key(cid), floor)) for cid, similarity in paragraphs]
         return sorted(combined, key=lambda item: (-item[1], item[0])), [similarity for _, similarity in sentences]
 
+    def nearest_chunks(self, vector, filters: Filters, catalog: dict[str, DocumentInfo]) -> dict[str, list]:
+        """Per partition (language) holding admitted documents, the CANDIDATES chunks nearest
+        to `vector` that pass `filters`. Within a partition, a filter admitting few chunks has
+        them compared one by one; one admitting more is applied to an unfiltered search asked
+        for enough more candidates; when too few of those pass, Chroma filters."""
+        n = CANDIDATES
+        if not filters:
+            return {part: self.store.nearest("chunks", vector, n, part) for part in self.store.partitions()}
+        found = {}
+        for part, records, total, admitted in _shares(filters, catalog, lambda d: d.chunks):
+            if records == total:   # the whole partition (a language filter): nothing to filter
+                found[part] = self.store.nearest("chunks", vector, n, part)
+                continue
+            if records <= EXACT_AT_MOST:
+                found[part] = self.store.nearest_among("chunks", vector, n, part, self._ids(filters, admitted))
+                continue
+            wanted, passed = math.ceil(n * total / records * OVERFETCH), []
+            while wanted < total and wanted <= MAX_OVERFETCH and len(passed) < n:
+                candidates = self.store.nearest("chunks", vector, wanted, part)
+                passed = [(i, s) for i, s in candidates if paragraph_key(i)[0] in admitted]
+                wanted *= OVERFETCH_GROWTH  # the filter selects against the question's neighbourhood
+            found[part] = passed[:n] if len(passed) >= n else self.store.nearest("chunks", vector, n, part, admitted)
+        return found
 
-def _equalities(where: dict | None) -> dict:
-    """The field = value pairs of a `where` built by where_clause."""
-    if not where:
-        return {}
-    clauses = where.get("$and", [where])
-    return {name: value for clause in clauses for name, value in clause.items()}
+    def nearest_sentences(self, vector, filters: Filters,
+                          catalog: dict[str, DocumentInfo]) -> dict[str, tuple[list, float]]:
+        """Per partition, the nearest sentences that pass `filters` (up to SENTENCE_CANDIDATES),
+        and a bound on the similarity of any admitted sentence not among them. They only add
+        to the candidate paragraphs' scores, so where a filter admits many sentences of a
+        partition, its own nearest sentences are read and the admitted kept, the bound
+        being the last one read; a filter admitting few has them compared one by one."""
+        n = SENTENCE_CANDIDATES
+        if not filters:
+            nearest = {part: self.store.nearest("sentences", vector, n, part) for part in self.store.partitions()}
+            return {part: (found, found[-1][1] if found else 0.0) for part, found in nearest.items()}
+        sentences = {}
+        for part, records, total, admitted in _shares(filters, catalog, lambda d: d.sentences):
+            bound = 0.0
+            if records == total:
+                found = self.store.nearest("sentences", vector, n, part)
+            elif records <= EXACT_AT_MOST:
+                ids = [sentence_id(*paragraph_key(chunk), k) for chunk, count in
+                       self.lexical.chunks(filters.fields(), admitted) for k in range(count)]
+                found = self.store.nearest_among("sentences", vector, n, part, ids)
+            else:
+                nearest = self.store.nearest("sentences", vector, n, part)
+                found = [(i, s) for i, s in nearest if paragraph_key(i)[0] in admitted]
+                bound = nearest[-1][1] if nearest else 0.0
+            sentences[part] = (found, max(bound, found[-1][1] if found else 0.0))
+        return sentences
+
+    def _ids(self, filters: Filters, admitted: set[str]) -> list[str]:
+        return [chunk for chunk, _ in self.lexical.chunks(filters.fields(), admitted)]
+
+
+def _shares(filters: Filters, catalog: dict[str, DocumentInfo], count) -> list[tuple[str, int, int, set[str]]]:
+    """(partition, records admitted, records in all, documents admitted) for each partition
+    holding an admitted document, counted from the catalog."""
+    total: dict[str, int] = {}
+    admitted: dict[str, set[str]] = {}
+    records: dict[str, int] = {}
+    for document, info in catalog.items():
+        part = partition(info.language)
+        total[part] = total.get(part, 0) + count(info)
+        if filters.admits(info):
+            admitted.setdefault(part, set()).add(document)
+            records[part] = records.get(part, 0) + count(info)
+    return [(part, records[part], total[part], documents) for part, documents in admitted.items()]
+
+
+def _best(found: list[tuple[str, float]], n: int) -> list[tuple[str, float]]:
+    return sorted(found, key=lambda item: (-item[1], item[0]))[:n]
 
 
 def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], lexical_weight: float,

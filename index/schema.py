@@ -61,12 +61,14 @@ class Record:
         return self.metadata["hash"]
 
 
-def chunk_record(chunk: Chunk) -> Record:
+def chunk_record(chunk: Chunk, sentences: int) -> Record:
+    """`sentences`: how many sentence records the paragraph has (ids s0 to s<sentences-1>)."""
     document, paragraph = chunk.document, chunk.paragraph
     meta = {**_filter_fields(document), "paragraph": paragraph.id, "label": paragraph.label,
             "headings": "\n".join(paragraph.headings), "order": chunk.order, "part": chunk.part}
-    if chunk.part == 0:  # the paragraph's text is stored once, with its first part
+    if chunk.part == 0:  # the paragraph's text and sentence count are stored once, with its first part
         meta["paragraph_text"] = paragraph.full_text
+        meta["sentences"] = sentences
     meta["hash"] = digest(chunk.embed_text, meta)
     return Record(chunk_id(document.id, paragraph.id, chunk.part), chunk.embed_text, meta)
 
@@ -94,12 +96,15 @@ class FileState:
     sha256: str                # of their bytes
 
 
-def document_record(document: Document, file: FileState, parser: str, content: str, indexed_at: str) -> dict:
+def document_record(document: Document, file: FileState, parser: str, content: str, indexed_at: str,
+                    chunks: int, sentences: int) -> dict:
     """Catalog metadata of an indexed document. `content` digests its chunk hashes:
-    a derived index (BM25) is up to date for the document when it holds this digest."""
+    a derived index (BM25) is up to date for the document when it holds this digest.
+    The record counts let a search judge how much of the store a filter selects."""
     return {**_filter_fields(document), "title": document.title, "date": document.date,
             "original_language": document.original_language, "author": document.author,
             "session": document.session, "paragraphs": len(document.paragraphs),
+            "chunks": chunks, "sentences": sentences,
             "path": file.path, "root": file.root, "stamp": file.stamp, "sha256": file.sha256, "parser": parser, "content": content, "indexed_at": indexed_at}
 
 
@@ -112,7 +117,8 @@ def document_info(document_id: str, metadata: dict) -> DocumentInfo:
     return DocumentInfo(id=document_id, path=metadata.get("path", ""), title=metadata.get("title", ""),
                         symbol=metadata.get("symbol", ""), language=metadata.get("language", ""),
                         date=metadata.get("date", ""), paragraphs=int(metadata.get("paragraphs", 0)),
-                        indexed_at=metadata.get("indexed_at", ""))
+                        indexed_at=metadata.get("indexed_at", ""), chunks=int(metadata.get("chunks", 0)),
+                        sentences=int(metadata.get("sentences", 0)))
 
 
 def hit(record_id: str, metadata: dict, text: str, info: DocumentInfo | None, score: float = 0.0) -> Hit:

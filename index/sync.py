@@ -29,7 +29,7 @@ from index.ingest import file_state, find_documents, load_document, stamp_of
 from index.model import Document
 from index.schema import FileState, Record, chunk_record, digest, document_record, paragraph_key, sentence_record
 from index.sentences import reading_units
-from index.store import Store
+from index.store import Store, partition
 from index.structure import PARSER_VERSION
 
 EMBED_BATCH = 32           # texts per embedder call: progress moves, a kill loses little
@@ -67,6 +67,7 @@ class DocumentPlan:
     pending: set[str]          # ids of the records whose content the store does not have yet
     stale_chunks: list[str]
     stale_sentences: list[str]
+    old_partition: str | None  # the partition its records were in, when its language changed
 
 
 @dataclass
@@ -141,7 +142,8 @@ def make_plan(store: Store, count_tokens: Callable[[str], int], paths: list[Path
         seen[document.id] = resolved
         if old_id and old_id != document.id:
             plan.removed.append(old_id)       # the file now names another document (a sidecar changed)
-        plan.documents.append(_plan_document(store, document, state, count_tokens, now, summary))
+        plan.documents.append(_plan_document(store, document, state, catalog.get(document.id), count_tokens,
+                                             now, summary))
         summary.documents += 1
         summary.paragraphs += len(document.paragraphs)
     for document_id, meta in catalog.items():
@@ -198,13 +200,18 @@ def _vanished(meta: dict, paths: list[Path], kept_paths: set[str]) -> bool:
     return under or not os.path.isdir(meta.get("root", ""))
 
 
-def _plan_document(store: Store, document: Document, state: FileState, count_tokens, now: str,
-                   summary: Summary) -> DocumentPlan:
-    chunks = [chunk_record(c) for c in chunk_document(document, count_tokens)]
+def _plan_document(store: Store, document: Document, state: FileState, old: dict | None, count_tokens,
+                   now: str, summary: Summary) -> DocumentPlan:
+    units = {p.id: reading_units(p.id, p.section_title, p.full_text) for p in document.paragraphs}
     sentences = [sentence_record(document, p.id, n, unit) for p in document.paragraphs
-                 for n, unit in enumerate(reading_units(p.id, p.section_title, p.full_text))]
-    stored_chunks = {s.id: s.metadata.get("hash") for s in store.chunks_where({"document": document.id})}
-    stored_sentences = {s.id: s.metadata.get("hash") for s in store.sentences_where({"document": document.id})}
+                 for n, unit in enumerate(units[p.id])]
+    chunks = [chunk_record(c, len(units[c.paragraph.id])) for c in chunk_document(document, count_tokens)]
+    part = partition(document.language)
+    old_partition = partition(old.get("language", "")) if old else None
+    old_partition = old_partition if old_partition != part else None
+    where = {"document": document.id}
+    stored_chunks = {s.id: s.metadata.get("hash") for s in store.chunks_where(where, text=False, part=part)}
+    stored_sentences = {s.id: s.metadata.get("hash") for s in store.sentences_where(where, text=False, part=part)}
     wanted = {r.id for r in chunks}
     pending = {r.id for r in chunks if stored_chunks.get(r.id) != r.hash}
     pending |= {r.id for r in sentences if stored_sentences.get(r.id) != r.hash}
@@ -220,8 +227,8 @@ def _plan_document(store: Store, document: Document, state: FileState, count_tok
     summary.removed += len(stored_paragraphs - wanted_paragraphs)
 
     content = digest(sorted(r.hash for r in chunks), sorted(r.hash for r in sentences))
-    catalog = document_record(document, state, PARSER_VERSION, content, now)
-    return DocumentPlan(document.id, catalog, chunks, sentences, pending, stale_chunks, stale_sentences)
+    catalog = document_record(document, state, PARSER_VERSION, content, now, len(chunks), len(sentences))
+    return DocumentPlan(document.id, catalog, chunks, sentences, pending, stale_chunks, stale_sentences, old_partition)
 
 
 # --- embed -------------------------------------------------------------------------
@@ -242,6 +249,8 @@ def embed(plan: DocumentPlan, cache: EmbeddingCache, summary: Summary, progress:
 # --- apply -------------------------------------------------------------------------
 
 def apply(store: Store, plan: DocumentPlan, vectors: dict) -> None:
+    if plan.old_partition:  # its language changed: what it had in the other partition goes first
+        store.delete_records(plan.id, plan.old_partition)
     # Sentences first: a paragraph whose chunk is stored has its sentences stored too.
     sentences = [r for r in plan.sentences if r.id in vectors]
     store.upsert_sentences(sentences, [vectors[r.id] for r in sentences])

@@ -57,13 +57,18 @@ def test_killed_index_runs_lose_nothing_and_embed_nothing_twice(tmp_path):
     write_corpus(corpus, 0)
     first = index(corpus, data_dir)
     assert first.wait(timeout=600) == 0
+    # How long a run with work to do takes here: kills land anywhere within it.
+    write_corpus(corpus, KILLS + 1)
+    started = time.monotonic()
+    assert index(corpus, data_dir).wait(timeout=600) == 0
+    span = time.monotonic() - started
     clock = random.Random(SEED)
     mid_work = 0
     for round_ in range(1, KILLS + 1):
         phrases = write_corpus(corpus, round_)
         at_start = cached_vectors(data_dir)
         victim = index(corpus, data_dir)
-        time.sleep(clock.uniform(0.3, 4.0))     # imports, planning, embedding or writing: anywhere
+        time.sleep(clock.uniform(0.1, 0.95) * span)   # imports, planning, embedding or writing: anywhere
         victim.send_signal(signal.SIGKILL)
         victim.wait()
         cached_before = cached_vectors(data_dir)

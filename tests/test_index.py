@@ -210,3 +210,25 @@ def test_a_question_naming_a_document_prefers_it(tmp_path):
     question = "By when must vessels report a catch of reef fish?"
     assert idx.search(f"According to the Charter, {question[0].lower()}{question[1:]}", k=1)[0].document == "ocean-charter"
     assert idx.search(f"Under the Convention on Coral Reefs, {question.lower()}", k=1)[0].document == "reef-convention"
+
+
+def test_language_filters_and_a_document_that_changes_language(tmp_path, corpus):
+    """Each language's records live apart (index.store); a language filter reads only its
+    own, and a document whose language changes leaves nothing behind in the old one."""
+    (corpus / "other.txt").write_text(DOC.replace("Pacific", "Caribbean"), encoding="utf-8")
+    (corpus / "other.meta.json").write_text('{"language": "fr"}', encoding="utf-8")
+    config = Config.from_env(data_dir=tmp_path / "data", corpus_dir=corpus)
+    Index(config).sync([corpus])
+    index = Index(config)
+    assert {h.document for h in index.search("workshop", k=10, filters=Filters(language="fr"))} == {"other"}
+    assert {h.document for h in index.search("workshop", k=10, filters=Filters(language="en"))} == {"spectrum"}
+    assert {h.document for h in index.search("workshop", k=10)} == {"spectrum", "other"}
+
+    (corpus / "other.meta.json").write_text('{"language": "es"}', encoding="utf-8")
+    moved = Index(config).sync([corpus])
+    assert moved.embedded == 0
+    index = Index(config)
+    assert index.search("workshop", k=10, filters=Filters(language="fr")) == []
+    assert {h.document for h in index.search("workshop", k=10, filters=Filters(language="es"))} == {"other"}
+    ids = [s.id for s in index.store.chunks_where({"document": "other"})]
+    assert len(ids) == len(set(ids)) == 4
