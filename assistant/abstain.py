@@ -52,17 +52,18 @@ def _named_in(question: str, text: str) -> bool:
 _YEAR_CODE = re.compile(r"^[A-Za-z]+-(\d\d)$")
 
 
-def missing_key_terms(question: Question, hits: list[Hit]) -> list[str]:
+def missing_key_terms(question: Question, hits: list[Hit], naming: frozenset[str] = frozenset()) -> list[str]:
     """Figures, years and identifiers of the question that no paragraph read for the answer
     holds: a question about COP27 or HLPF 2022 is not answered by a paragraph about COP28
-    or HLPF 2023, however alike their other words are."""
+    or HLPF 2023, however alike their other words are. A number that names a document
+    ("Decision 11", "80/16": `naming`) is not sought in its paragraphs."""
     texts = [normalize(hit.text).casefold() for hit in hits[:PARAGRAPHS_READ]]
 
     def held(term: str) -> bool:
         return any(re.search(rf"(?<![\w/]){re.escape(term.casefold())}(?![\w/])", t) for t in texts)
 
-    return [term for term in question.key_terms
-            if not held(term) and not ((m := _YEAR_CODE.match(term)) and held("20" + m.group(1)))]
+    return [term for term in question.key_terms if term.casefold() not in naming
+            and not held(term) and not ((m := _YEAR_CODE.match(term)) and held("20" + m.group(1)))]
 
 
 # Kinds of answer that fact extraction finds reliably in either language: when none of the
@@ -77,7 +78,8 @@ def no_answer_of_the_kind(question: Question, scored: list[Scored]) -> bool:
 def should_abstain(question: Question, vector, hits: list[Hit], scored: list[Scored], index: Index) -> bool:
     if not hits or not scored:
         return True
-    if missing_key_terms(question, hits) or no_answer_of_the_kind(question, scored):
+    if missing_key_terms(question, hits, index.named(question.text).identifiers) or \
+            no_answer_of_the_kind(question, scored):
         return True
     if _named_in(question.text, hits[0].text):
         return False  # the question names an identifier or acronym the top paragraph holds

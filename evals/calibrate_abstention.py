@@ -36,7 +36,7 @@ def signals(assistant: Assistant, text: str) -> dict:
     return {"same_script": bool(best) and script(text) == script(hits[best.hit_index].text),
             "similarity": best.similarity if best else 0.0,
             "margin": margin(vector, best.similarity, index) if best else 0.0,
-            "ruled_out": bool(missing_key_terms(question, hits)) or no_answer_of_the_kind(question, scored)}
+            "ruled_out": bool(missing_key_terms(question, hits, index.named(text).identifiers)) or no_answer_of_the_kind(question, scored)}
 
 
 def curve(rows: list[dict], floors: Floors) -> list[tuple[float, float | None, float | None, float | None]]:

@@ -31,7 +31,7 @@ from index.config import Config
 from index.embed import Embedder, EmbeddingCache, load_embedder
 from index.lexical import LexicalIndex
 from index.model import DocumentInfo, Hit
-from index.document_names import named_documents
+from index.document_names import Named, named_documents
 from index.retrieve import CANDIDATES, SENTENCE_CANDIDATES, Filters, Ranked, Retriever
 from index import schema
 from index.schema import document_info, hit, paragraph_key, sentence_quote
@@ -209,9 +209,7 @@ class Index:
         vector = self.embed_query(query) if vector is None else vector
         with self._reading() as generation:
             self.fresh()
-            named = named_documents(query, {d.id: d.title for d in self._catalog.values()},
-                                    {d.id: d.symbol for d in self._catalog.values()})
-            ranked = generation.retriever.rank(query, vector, filters, k * 3, self._catalog, named)
+            ranked = generation.retriever.rank(query, vector, filters, k * 3, self._catalog, self.named(query))
             hits = self._hits(generation.store, ranked, k * 3)
             swap = language if not (filters.language or filters.document) else ""
             return self._link_versions(generation.store, hits, swap)[:k]
@@ -304,6 +302,12 @@ class Index:
         """Similarities of the question's nearest sentences in the whole corpus."""
         with self._reading() as generation:
             return [similarity for _, similarity in generation.store.nearest_everywhere("sentences", vector, n)]
+
+    def named(self, query: str) -> Named:
+        """The documents the question names (index.document_names)."""
+        self.fresh()
+        return named_documents(query, {d.id: d.title for d in self._catalog.values()},
+                               {d.id: d.symbol for d in self._catalog.values()})
 
     def versions(self, document: str) -> list[DocumentInfo]:
         """The other language versions of a document: the documents sharing its symbol."""
