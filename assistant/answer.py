@@ -48,14 +48,15 @@ class Assistant:
     @cached_property
     def llm(self):
         """The configured LLM, or None for extractive answers."""
-        if not self.config.llm:
+        if not self.config.llm.kind:
             return None
         from assistant.llm import load_llm
         return load_llm(self.config)
 
     @property
     def mode(self) -> str:
-        return f"llm:{self.config.llm}:{self.config.llm_model}" if self.config.llm else "extractive"
+        llm = self.config.llm
+        return f"llm:{llm.kind}:{llm.model}" if llm.kind else "extractive"
 
     def ask(self, question: str, k: int = 5, filters: Filters = Filters(),
             history: list[Turn] | None = None) -> Answer:

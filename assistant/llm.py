@@ -4,7 +4,7 @@ COUNCIL_LLM=openai talks to any OpenAI-compatible endpoint (llama.cpp server,
 vLLM, LM Studio) at COUNCIL_LLM_URL; COUNCIL_LLM=ollama to an Ollama server.
 Install the integrations with `pip install -e .[llm]`.
 
-Each answer is one request, given Config.llm_timeout seconds and never retried, so
+Each answer is one request, given Config.llm.timeout seconds and never retried, so
 a dead endpoint costs the user that long once before the extractive answer stands in.
 """
 from __future__ import annotations
@@ -36,17 +36,18 @@ Answer:"""
 
 
 def load_llm(config: Config):
-    if config.llm == "openai":
+    llm = config.llm
+    if llm.kind == "openai":
         from llama_index.llms.openai_like import OpenAILike
-        return OpenAILike(model=config.llm_model or "local", api_base=config.llm_url or "http://127.0.0.1:8080/v1",
-                          api_key=config.llm_api_key or "none", is_chat_model=True, timeout=config.llm_timeout,
+        return OpenAILike(model=llm.model or "local", api_base=llm.url or "http://127.0.0.1:8080/v1",
+                          api_key=llm.api_key or "none", is_chat_model=True, timeout=llm.timeout,
                           max_retries=0, max_tokens=MAX_TOKENS)
-    if config.llm == "ollama":
+    if llm.kind == "ollama":
         from llama_index.llms.ollama import Ollama
-        return Ollama(model=config.llm_model or "llama3.1", base_url=config.llm_url or "http://127.0.0.1:11434",
-                      request_timeout=config.llm_timeout, context_window=OLLAMA_CONTEXT,
+        return Ollama(model=llm.model or "llama3.1", base_url=llm.url or "http://127.0.0.1:11434",
+                      request_timeout=llm.timeout, context_window=OLLAMA_CONTEXT,
                       additional_kwargs={"num_predict": MAX_TOKENS})
-    raise ValueError(f"unknown COUNCIL_LLM {config.llm!r}: use 'openai' or 'ollama'")
+    raise ValueError(f"unknown COUNCIL_LLM {llm.kind!r}: use 'openai' or 'ollama'")
 
 
 def build_prompt(question: str, hits: list[Hit], language: str) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from evals import gate, metrics, report
 from evals.datasets import ANY_PARAGRAPH, Item, load_gold, load_squad, subsample, write_squad_corpus
-from index.config import PROJECT_DIR, Config
+from index.config import PROJECT_DIR, Config, LLMEndpoint
 
 GOLD_DIR = PROJECT_DIR / "evals" / "gold"
 DEFAULT_OUT = PROJECT_DIR / "evals" / "reports" / "latest"
@@ -53,10 +53,10 @@ def main(argv: list[str], config: Config) -> int:
         return _usage("--squad-questions needs --squad")
     if args.limit is not None and args.limit < 1:
         return _usage("--limit must be at least 1")
-    if args.llm and not config.llm:
+    if args.llm and not config.llm.kind:
         return _usage("--llm needs an LLM: set COUNCIL_LLM (openai or ollama) and COUNCIL_LLM_URL")
-    if not args.llm and config.llm:
-        config = replace(config, llm="")  # the committed figures are extractive unless --llm is asked for
+    if not args.llm and config.llm.kind:
+        config = replace(config, llm=LLMEndpoint())  # the committed figures are extractive unless --llm is asked for
     thresholds = None
     if args.check:
         if not args.thresholds.exists():

@@ -16,7 +16,7 @@ COUNCIL_MAX_PARAGRAPHS, COUNCIL_MAX_PARAGRAPH_CHARS  what one file may hold (Lim
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -63,18 +63,25 @@ MAX_HTML_DEPTH = 500
 
 
 @dataclass(frozen=True)
+class LLMEndpoint:
+    """An LLM to answer with; without a kind the answers are extractive, offline."""
+
+    kind: str = ""             # "openai" (any OpenAI-compatible server) or "ollama"
+    url: str = ""
+    model: str = ""
+    api_key: str = ""
+    timeout: float = 60.0      # seconds it may take before the extractive answer stands in
+
+
+@dataclass(frozen=True)
 class Config:
     data_dir: Path
     corpus_dir: Path
+    llm: LLMEndpoint = field(default_factory=LLMEndpoint)
     embedder: str = "e5"
     chroma_url: str = ""
     collection: str = "council_paragraphs"
-    llm: str = ""
-    llm_url: str = ""
-    llm_model: str = ""
-    llm_api_key: str = ""
     k: int = 5
-    llm_timeout: float = 60.0  # seconds an LLM endpoint may take before the extractive answer stands in
     upload_max_mb: int = Limits.max_file_mb  # per file uploaded on the chat's Documents tab
 
     @classmethod
@@ -86,11 +93,9 @@ class Config:
             corpus_dir=Path(env("COUNCIL_CORPUS_DIR") or PROJECT_DIR / "docs_corpus"),
             embedder=env("COUNCIL_EMBEDDER") or "e5",
             chroma_url=env("COUNCIL_CHROMA_URL") or "",
-            llm=env("COUNCIL_LLM") or "",
-            llm_url=env("COUNCIL_LLM_URL") or "",
-            llm_model=env("COUNCIL_LLM_MODEL") or "",
-            llm_api_key=env("COUNCIL_LLM_API_KEY") or "",
-            llm_timeout=float(env("COUNCIL_LLM_TIMEOUT") or 60),
+            llm=LLMEndpoint(kind=env("COUNCIL_LLM") or "", url=env("COUNCIL_LLM_URL") or "",
+                            model=env("COUNCIL_LLM_MODEL") or "", api_key=env("COUNCIL_LLM_API_KEY") or "",
+                            timeout=float(env("COUNCIL_LLM_TIMEOUT") or 60)),
             upload_max_mb=int(env("COUNCIL_UPLOAD_MAX_MB") or limits.max_file_mb),
         )
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})

@@ -268,15 +268,15 @@ class Store:
     def chunks_where(self, where: dict, vectors: bool = False, text: bool = True,
                      part: str | None = None) -> Iterator[Stored]:
         """The chunks matching `where`, in one partition or in all."""
-        for name in [part] if part else self.partitions():
-            collection = self._collection("chunks", name)
-            if collection is not None:
-                yield from _scan(collection, where, vectors, text)
+        return self._where("chunks", where, vectors, text, part)
 
     def sentences_where(self, where: dict, vectors: bool = False, text: bool = True,
                         part: str | None = None) -> Iterator[Stored]:
+        return self._where("sentences", where, vectors, text, part)
+
+    def _where(self, kind: str, where: dict, vectors: bool, text: bool, part: str | None) -> Iterator[Stored]:
         for name in [part] if part else self.partitions():
-            collection = self._collection("sentences", name)
+            collection = self._collection(kind, name)
             if collection is not None:
                 yield from _scan(collection, where, vectors, text)
 

@@ -133,20 +133,21 @@ def repeat_into(out, unit: bytes, total: int) -> None:
         out.write(block)
 
 
-def zip_bomb(path: Path) -> None:
+def docx_bomb(path: Path, unit: bytes, total: int, level: int) -> None:
+    """A .docx whose body repeats `unit` to `total` bytes, compressed at `level`."""
     def body(out):
         out.write(f'<?xml version="1.0"?><w:document {W}><w:body>'.encode())
-        repeat_into(out, b" ", ZIP_BOMB_BYTES)
+        repeat_into(out, unit, total)
         out.write(b"<w:p><w:r><w:t>x</w:t></w:r></w:p></w:body></w:document>")
-    docx_with_body(path, body, level=9)
+    docx_with_body(path, body, level=level)
+
+
+def zip_bomb(path: Path) -> None:
+    docx_bomb(path, b" ", ZIP_BOMB_BYTES, level=9)      # small zip, a gigabyte of XML
 
 
 def tag_bomb(path: Path) -> None:
-    def body(out):
-        out.write(f'<?xml version="1.0"?><w:document {W}><w:body>'.encode())
-        repeat_into(out, b"<w:p/>", TAG_BOMB_BYTES)
-        out.write(b"</w:body></w:document>")
-    docx_with_body(path, body, level=1)
+    docx_bomb(path, b"<w:p/>", TAG_BOMB_BYTES, level=1)  # millions of empty paragraphs
 
 
 def entity_bomb(path: Path, encoding: str = "utf-8") -> None:

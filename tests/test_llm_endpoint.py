@@ -8,7 +8,7 @@ import pytest
 
 from assistant.answer import Assistant
 from assistant.strings import text
-from index.config import Config
+from index.config import Config, LLMEndpoint
 from tests.scripted_llm import ScriptedEndpoint, StalledEndpoint
 
 REPLY = ("The Summit of the Future will be held in September 2024 [1]. "
@@ -34,7 +34,7 @@ def stalled():
 
 
 def test_llm_answer_keeps_supported_citations_and_flags_the_rest(seed_config, seed_index, endpoint):
-    config = Config.from_env(data_dir=seed_config.data_dir, llm="openai", llm_url=endpoint.url, llm_model="local")
+    config = Config.from_env(data_dir=seed_config.data_dir, llm=LLMEndpoint("openai", endpoint.url, "local"))
     answer = Assistant(config, seed_index).ask("متى ستعقد قمة المستقبل؟", k=3)
 
     prompt = endpoint.prompts[-1]
@@ -49,8 +49,10 @@ def test_llm_answer_keeps_supported_citations_and_flags_the_rest(seed_config, se
 
 
 def stalled_config(seed_config, monkeypatch, integration: str, url: str) -> Config:
-    monkeypatch.setenv("COUNCIL_LLM_TIMEOUT", str(TIMEOUT))  # read as users set it
-    return Config.from_env(data_dir=seed_config.data_dir, llm=integration, llm_url=url, llm_model="local")
+    for variable, value in (("COUNCIL_LLM", integration), ("COUNCIL_LLM_URL", url), ("COUNCIL_LLM_MODEL", "local"),
+                            ("COUNCIL_LLM_TIMEOUT", str(TIMEOUT))):
+        monkeypatch.setenv(variable, value)  # read as users set them
+    return Config.from_env(data_dir=seed_config.data_dir)
 
 
 @pytest.mark.parametrize("integration, url_path, question", [
@@ -60,7 +62,7 @@ def stalled_config(seed_config, monkeypatch, integration: str, url: str) -> Conf
 def test_an_endpoint_that_never_answers_times_out_once_and_the_extracted_answer_stands_in(
         seed_config, seed_index, stalled, monkeypatch, integration, url_path, question):
     config = stalled_config(seed_config, monkeypatch, integration, stalled.url + url_path)
-    assert config.llm_timeout == TIMEOUT
+    assert config.llm.timeout == TIMEOUT
     answer = Assistant(config, seed_index).ask(question, k=3)
     stalled.wait_closed(1)
 

@@ -18,7 +18,7 @@ from assistant.answer import Assistant
 from assistant.model import MARKER
 from assistant.strings import text
 from evals.serve_local_llm import bundled_smollm2, start
-from index.config import Config
+from index.config import Config, LLMEndpoint
 
 
 MODEL = "smollm2"
@@ -43,8 +43,8 @@ def local_llm():
 
 @pytest.fixture(scope="module")
 def answers(seed_config, seed_index, local_llm):
-    config = Config.from_env(data_dir=seed_config.data_dir, llm="openai", llm_url=local_llm.url,
-                             llm_model=MODEL, llm_timeout=TIMEOUT)
+    config = Config.from_env(data_dir=seed_config.data_dir, llm=LLMEndpoint("openai", local_llm.url, MODEL,
+                                                                                  timeout=TIMEOUT))
     assistant = Assistant(config, seed_index)
     return {question: assistant.ask(question, k=PARAGRAPHS) for question in QUESTIONS}
 
