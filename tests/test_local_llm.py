@@ -17,7 +17,7 @@ import pytest
 from assistant.answer import Assistant
 from assistant.model import MARKER
 from assistant.strings import text
-from evals.serve_local_llm import bundled_smollm2, start
+from evals.serve_local_llm import ServerProcess, bundled_smollm2
 from index.config import Config, LLMEndpoint
 
 
@@ -36,7 +36,7 @@ def local_llm():
         model = bundled_smollm2()
     except FileNotFoundError as error:  # fail, never skip: a missing model is a broken setup
         pytest.fail(f"{error} (make setup installs it)")
-    server = start(model, max_tokens=MAX_TOKENS, alias=MODEL)
+    server = ServerProcess(model, max_tokens=MAX_TOKENS, alias=MODEL)
     yield server
     server.close()
 
