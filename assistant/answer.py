@@ -7,6 +7,8 @@ import time
 import unicodedata
 from functools import cached_property
 
+import numpy as np
+
 from assistant.abstain import should_abstain
 from assistant.cite import supporting_sentence
 from assistant.extractive import PARAGRAPHS_READ, Scored, choose, score_sentences
@@ -100,7 +102,7 @@ class Assistant:
             return text("no_words", language)
         return ""
 
-    def _answer_extractively(self, answer: Answer, query: str, vector) -> None:
+    def _answer_extractively(self, answer: Answer, query: str, vector: np.ndarray) -> None:
         question = analyse(query)
         hits = answer.retrieved
         sentences = self.index.sentences(hits[:PARAGRAPHS_READ])
@@ -108,6 +110,15 @@ class Assistant:
         if should_abstain(question, vector, hits, scored, self.index):
             answer.text, answer.abstained = text("abstain", answer.language), True
             return
+        named = self.index.named(query)
+        wording = named.unnamed(query)
+        if wording != query and hits[0].document in named.documents:
+            # "What does the Universal Declaration say about education?", answered from the
+            # Declaration: the sentence repeating its title is not the answer, so sentences are
+            # chosen by the question's other words. (Abstention above weighs the whole question:
+            # its floors were calibrated on it.)
+            question, vector = analyse(query, wording), self.index.embed_query(wording)
+            scored = score_sentences(question, vector, hits, sentences)
         chosen = sorted(choose(question, vector, scored, sentences, hits), key=lambda s: (s.hit_index, s.n))
         lines = [f"{s.text} [{answer.cite(hits[s.hit_index], s.text)}]" for s in chosen]
         answer.text = "\n".join([self._lead(answer, question, chosen)] + lines)

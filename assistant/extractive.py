@@ -48,7 +48,7 @@ def score_sentences(question: Question, vector, hits: list[Hit], sentences: dict
     if not candidates:
         return []
     similarities = np.stack([s.vector for _, s in candidates]) @ np.asarray(vector, dtype=np.float32)
-    weigh = _distinctive_weights(question.text, [s.as_read for _, s in candidates])
+    weigh = _distinctive_weights(question.wording, [s.as_read for _, s in candidates])
     scored = []
     for (i, sentence), similarity in zip(candidates, similarities):
         overlap = weigh(set(tokens(sentence.as_read)))
@@ -82,7 +82,7 @@ def choose(question: Question, vector, scored: list[Scored], sentences: dict, hi
     by_position = {(s.hit_index, s.n): s for s in scored}
     vectors = {(i, s.n): s.vector for i, hit in enumerate(hits[:PARAGRAPHS_READ]) for s in sentences.get(hit.key, [])}
     query = np.asarray(vector, dtype=np.float32)
-    weigh = _distinctive_weights(question.text, [s.text for s in scored])
+    weigh = _distinctive_weights(question.wording, [s.text for s in scored])
     for (i, n), first in by_position.items():
         second = by_position.get((i, n + 1))
         if second is None:

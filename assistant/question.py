@@ -32,6 +32,7 @@ class Question:
     asks: str                  # "date", "number", "place", "name", or "" when it asks for an explanation
     key_terms: tuple[str, ...]  # figures, years and identifiers an answering paragraph must hold
     given: frozenset[str]      # facts the question itself states: not an answer to it
+    wording: str = ""          # what sentences are matched against: the text less the words naming a document
 
     def answered_by(self, fact: Fact) -> bool:
         """Whether a fact of a sentence is of the kind asked for, and new to the question."""
@@ -44,11 +45,11 @@ class Question:
         return fact.kind == self.asks
 
 
-def analyse(question: str) -> Question:
+def analyse(question: str, wording: str = "") -> Question:
     asks = next((kind for kind, pattern in ASKS if pattern.search(question)), "")
     stated = facts(question)
     given = frozenset({f.english.lower() for f in stated} | {f.text for f in stated})
-    return Question(question, asks, tuple(key_terms(question)), given)
+    return Question(question, asks, tuple(key_terms(question)), given, wording or question)
 
 
 def key_terms(question: str) -> list[str]:

@@ -74,7 +74,8 @@ def _paragraph_html(hit: Hit, cited: bool, ui: str) -> str:
     front-matter block is already named by its heading."""
     number = ""
     if not hit.paragraph.startswith("front."):
-        printed = f' <small>({esc(words("printed", ui))} {esc(hit.label)})</small>' \
+        # isolated in the interface's direction: inside an Arabic document "(printed 1)" would show as "(1 printed)"
+        printed = f' <small><bdi dir="{direction(ui)}">({esc(words("printed", ui))} {esc(hit.label)})</bdi></small>' \
             if hit.label and hit.label != hit.paragraph else ""
         number = f'<span class="reader-number"><bdi dir="ltr">{esc(hit.paragraph)}</bdi>{printed}</span>'
     classes = "reader-paragraph cited" if cited else "reader-paragraph"

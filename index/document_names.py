@@ -42,6 +42,19 @@ class Named:
     documents: frozenset[str]     # named by a title's words or a kind of document
     by_symbol: frozenset[str]     # named by symbol or number: the question asks about that very text
     identifiers: frozenset[str]   # what named them: not a passage's identifier
+    names: frozenset[tuple[str, ...]] = frozenset()  # the token pairs and kind words that named them
+
+    def unnamed(self, query: str) -> str:
+        """The question without the words that named a document: they were spent on finding
+        the document, and would favour the sentence that repeats its title over the answer."""
+        words = query.split()
+        held = [(i, t) for i, word in enumerate(words) for t in tokens(word)]
+        named = {i for i, t in held if (t,) in self.names}
+        for (i, first), (j, second) in zip(held, held[1:]):
+            if (first, second) in self.names:
+                named.update((i, j))
+        kept = [w for i, w in enumerate(words) if i not in named]
+        return " ".join(kept) if kept and named else query
 
 
 NOTHING_NAMED = Named(frozenset(), frozenset(), frozenset())
@@ -63,7 +76,7 @@ def named_documents(query: str, titles: dict[str, str], symbols: dict[str, str])
     for document in titles:
         for term in set(title_words[document]) | title_pairs[document] | title_kinds[document]:
             holders[term] = holders.get(term, 0) + 1
-    named, by_symbol, used = set(), set(), set()
+    named, by_symbol, used, names = set(), set(), set(), set()
     for document in titles:
         symbol = normalize(symbols.get(document, "")).casefold()
         number = next(iter(_SYMBOL_NUMBER.findall(symbol.split("(")[0])[-1:]), "")
@@ -72,8 +85,10 @@ def named_documents(query: str, titles: dict[str, str], symbols: dict[str, str])
                 text[max(0, said.start() - 30):said.start()]))):
             by_symbol.add(document)
             used.add(number)
-        elif any(holders[p] <= NAME_HOLDERS for p in pairs & title_pairs[document]):
+        elif naming := [p for p in pairs & title_pairs[document] if holders[p] <= NAME_HOLDERS]:
             named.add(document)
-        elif any(holders[k] <= NAME_HOLDERS for k in asked_kinds & title_kinds[document]):
+            names.update(naming)
+        elif kinds := {k for k in asked_kinds & title_kinds[document] if holders[k] <= NAME_HOLDERS}:
             named.add(document)
-    return Named(frozenset(named - by_symbol), frozenset(by_symbol), frozenset(used))
+            names.update((w,) for w in asked if _KIND_OF.get(w) in kinds)
+    return Named(frozenset(named - by_symbol), frozenset(by_symbol), frozenset(used), frozenset(names))

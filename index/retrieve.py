@@ -132,11 +132,6 @@ class Retriever:
                 mean, spread = (float(np.mean(background)), float(np.std(background)) or 1.0) if background else (0, 1)
                 scored[part] = [(cid, (score - 2 * mean) / spread) for cid, score in scored[part]]
         return _best([item for part in scored.values() for item in part], CANDIDATES * len(scored))
-        best: dict[tuple[str, str], float] = {}
-        for sentence_id, similarity in sentences:  # nearest first
-            best.setdefault(paragraph_key(sentence_id), similarity)
-        combined = [(cid, similarity + best.get(paragraph_key(cid), floor)) for cid, similarity in paragraphs]
-        return sorted(combined, key=lambda item: (-item[1], item[0])), [similarity for _, similarity in sentences]
 
     def nearest_chunks(self, vector, filters: Filters, catalog: dict[str, DocumentInfo]) -> dict[str, list]:
         """Per partition (language) holding admitted documents, the CANDIDATES chunks nearest

@@ -11,6 +11,8 @@ from assistant.answer import Assistant
 from assistant.followup import resolve_followup
 from assistant.llm import check_citations
 from assistant.model import Answer
+from index.api import Index
+from index.config import Config
 from tests.conftest import PROJECT
 
 
@@ -124,3 +126,25 @@ def test_ask_jsonl_batch_has_the_contract_fields(seed_config):
             assert {"document", "paragraph", "label", "language", "title", "text", "score"} <= set(item)
     assert lines[0]["citations"][0]["paragraph"] == "4.1" and not lines[0]["abstained"]
     assert lines[1]["abstained"] and lines[1]["citations"] == []
+
+
+def test_a_question_naming_a_document_is_answered_by_its_provision_not_its_title(tmp_path):
+    """The preamble that repeats the title shares the question's naming words; the article
+    that answers shares only what is asked."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "reef-charter.txt").write_text(
+        "\tCharter of the Coral Reef Commission\n"
+        "1\tPreamble\n"
+        "1.1\tThe States Parties adopt this Charter of the Coral Reef Commission as a common standard for the"
+        " protection of reefs, and shall strive by education and cooperation to secure its observance.\n"
+        "2\tArticle 4\n"
+        "2.1\tNo vessel may anchor on a living reef. Anchoring is permitted only on sand, at least fifty metres"
+        " from the reef edge.\n", encoding="utf-8")
+    config = Config.from_env(data_dir=tmp_path / "data", corpus_dir=corpus)
+    index = Index(config)
+    assert index.sync([corpus]).errors == []
+    answer = Assistant(config, index).ask("What does the Charter of the Coral Reef Commission say about anchoring on a reef?")
+    assert not answer.abstained
+    assert cited(answer)[0] == "2.1", answer.text
+    assert answer.text.splitlines()[1].startswith("No vessel may anchor on a living reef.")

@@ -467,6 +467,23 @@ def test_a_treaty_article_is_cited_by_its_article_number(page):
     snapshot(page, "test_a_treaty_article_is_cited_by_its_article_number")
 
 
+def test_a_citation_offers_the_provision_in_its_other_language(page):
+    answer = ask(page, "What does the Universal Declaration of Human Rights say about the right to education?")
+    cited = answer.locator("details.citation", has_text="Article 26").first
+    assert "Universal Declaration of Human Rights" in cited.locator("summary").inner_text()
+    cited.locator("summary").click()
+    other = cited.locator(".versions a.open-document", has_text="Arabic")
+    other.wait_for(timeout=5_000)
+    snapshot(page, "test_a_citation_offers_the_provision_in_its_other_language")
+    other.click()
+    page.wait_for_function("() => document.querySelector('#reader .reader')?.dataset.key?.startsWith('A/RES/217(III)@ar#Article 26')",
+                           timeout=VIEW_MS)
+    shown = page.locator("#reader .reader-paragraph.cited")
+    assert "لكل شخص الحق في التعلم" in shown.inner_text() and highlighted(shown)
+    assert page.locator("#reader .reader-document").evaluate("e => getComputedStyle(e).direction") == "rtl"
+    snapshot(page, "test_a_citation_offers_the_provision_in_its_other_language-arabic")
+
+
 def test_a_link_to_a_paragraph_opens_the_document_view(app, browser):
     """A citation link opened in a new tab (or shared) opens the page on that paragraph."""
     page = open_page(browser, f"{app.url}?doc=C24%2FINF%2F77%40en&p=1.2")
