@@ -255,7 +255,7 @@ def open_document_from(answer, n: int = 0):
     citation = answer.locator("details.citation").nth(n)
     if not citation.evaluate("e => e.open"):
         citation.locator("summary").click()
-    citation.locator("a.open-document").click()
+    citation.locator(".source > a.open-document").click()  # not an "Also in" link
     cited = answer.page.locator("#reader .reader-paragraph.cited")
     cited.wait_for(timeout=VIEW_MS)
     return cited
