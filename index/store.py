@@ -51,8 +51,11 @@ WRITE_BATCH = 1000
 SENTENCE_PROBE = 32        # sentence ids of a paragraph asked for at once: s0, s1, ... (they are dense)
 # HNSW's breadth of search. Chroma's default (the number of results asked for) missed 1% of the
 # true 150 nearest sentences (159 of 16,000 on 40 gold questions), and different ones in two
-# builds of the same corpus, so figures moved between machines; 400 missed none.
+# builds of the same corpus, so figures moved between machines; 400 missed none there.
 SEARCH_EF = 400
+# One thread builds the graph: several insert in an order that varies from run to run, so two
+# builds of one corpus had different graphs, hence different near misses.
+BUILD_THREADS = 1
 _CATALOG_VECTOR = [1.0]  # catalog records carry no meaning in a vector, but Chroma needs one
 
 
@@ -141,7 +144,8 @@ class Store:
             name = f"{base}-{part}"
             if create:
                 collection = self.client.get_or_create_collection(
-                    name, embedding_function=None, configuration={"hnsw": {"space": "cosine", "ef_search": SEARCH_EF}},
+                    name, embedding_function=None, configuration={"hnsw": {"space": "cosine", "ef_search": SEARCH_EF,
+                                                                "num_threads": BUILD_THREADS}},
                     metadata={"embedder": self.embedder_id, "dim": self.dim})
                 if (collection.configuration.get("hnsw") or {}).get("ef_search") != SEARCH_EF:  # built before
                     collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
