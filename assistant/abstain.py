@@ -5,37 +5,21 @@ corpora: the best sentence's similarity is weighed together with its margin
 over the corpus background (the median similarity of the question's nearest
 sentences). Below a hard floor the assistant abstains; between the hard and the
 soft floor it answers only if the best sentence stands out from the background.
-The floors are calibrated with evals/calibrate_abstention.py on questions kept
-apart from the gold set (evals/README.md, "Abstention").
+The floors are calibrated per embedder (assistant/calibration.py) with
+evals/calibrate_abstention.py on questions kept apart from the gold set.
 """
 from __future__ import annotations
 
 import re
 import statistics
-from typing import NamedTuple
 
+from assistant.calibration import calibration
 from assistant.extractive import PARAGRAPHS_READ, Scored
 from assistant.question import Question
 from index.api import Index
 from index.arabic import identifiers, normalize
 from index.language import script
 from index.model import Hit
-
-
-class Floors(NamedTuple):
-    hard: float      # best-sentence similarity below which the assistant abstains
-    soft: float      # below this, it answers only with a margin of at least `margin`
-    margin: float
-
-
-# Chosen from two curves (evals/README.md, "Abstention"): the Council calibration questions, whose
-# near misses score high, and XQuAD, whose answerable questions score lower; a floor fitted to
-# one alone declines 1 in 4 of the other's answerable questions. Within one script the margin is
-# not used (soft = hard): in a small corpus the background is the whole corpus and the margin
-# flatters off-topic questions. An English question against Arabic text scores lower throughout,
-# so it has floors of its own.
-SAME_SCRIPT = Floors(0.82, 0.82, 0.050)
-CROSS_SCRIPT = Floors(0.75, 0.78, 0.050)
 
 
 def margin(vector, best: float, index: Index) -> float:
@@ -84,7 +68,9 @@ def should_abstain(question: Question, vector, hits: list[Hit], scored: list[Sco
     if _named_in(question.text, hits[0].text):
         return False  # the question names an identifier or acronym the top paragraph holds
     best = scored[0]
-    floors = SAME_SCRIPT if script(question.text) == script(hits[best.hit_index].text) else CROSS_SCRIPT
+    calibrated = calibration(index.embedder.model_name)
+    same = script(question.text) == script(hits[best.hit_index].text)
+    floors = calibrated.same_script if same else calibrated.cross_script
     if best.similarity < floors.hard:
         return True
     return best.similarity < floors.soft and margin(vector, best.similarity, index) < floors.margin

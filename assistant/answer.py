@@ -10,6 +10,7 @@ from functools import cached_property
 import numpy as np
 
 from assistant.abstain import should_abstain
+from assistant.calibration import calibration
 from assistant.cite import supporting_sentence
 from assistant.extractive import PARAGRAPHS_READ, Scored, choose, score_sentences
 from assistant.facts import facts
@@ -159,4 +160,5 @@ class Assistant:
     def _supports(self, claim: str, hit: Hit) -> str:
         """The paragraph sentence that supports `claim`, or "" (see assistant.cite)."""
         claim_vector = self.index.embed_passage(claim)  # compared with passage vectors: embedded as one
-        return supporting_sentence(claim, claim_vector, self.index.sentences([hit])[hit.key])
+        return supporting_sentence(claim, claim_vector, self.index.sentences([hit])[hit.key],
+                                   calibration(self.index.embedder.model_name).semantic_support)

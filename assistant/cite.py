@@ -23,11 +23,12 @@ from index.api import Sentence
 from index.arabic import tokens
 
 LEXICAL_SUPPORT = 0.5      # share of the claim's tokens found in one paragraph sentence
-SEMANTIC_SUPPORT = 0.86    # e5 cosine between the claim and one paragraph sentence
 
 
-def supporting_sentence(claim: str, claim_vector, sentences: list[Sentence]) -> str:
-    """The paragraph sentence that best supports `claim`, or "" if none does."""
+def supporting_sentence(claim: str, claim_vector, sentences: list[Sentence], semantic_support: float) -> str:
+    """The paragraph sentence that best supports `claim`, or "" if none does.
+    `semantic_support`: the embedder's cosine at which a sentence resembles the claim
+    (assistant.calibration)."""
     words = set(tokens(claim))
     if not sentences or not words:
         return ""
@@ -35,7 +36,7 @@ def supporting_sentence(claim: str, claim_vector, sentences: list[Sentence]) -> 
     semantic = np.stack([s.vector for s in sentences]) @ np.asarray(claim_vector, dtype=np.float32)
     # Put both on one scale (how far past its own bar each signal is) to rank the sentences;
     # the best resembling one may contradict the claim where a lesser one does not.
-    margin = np.maximum(lexical - LEXICAL_SUPPORT, semantic - SEMANTIC_SUPPORT)
+    margin = np.maximum(lexical - LEXICAL_SUPPORT, semantic - semantic_support)
     paragraph_codes = stated(" ".join(s.text for s in sentences)).codes
     for best in np.argsort(-margin, kind="stable"):
         if margin[best] < 0:

@@ -15,7 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.abstain import CROSS_SCRIPT, SAME_SCRIPT, Floors, margin, missing_key_terms, no_answer_of_the_kind
+from assistant.abstain import margin, missing_key_terms, no_answer_of_the_kind
+from assistant.calibration import Floors, calibration
 from assistant.answer import Assistant
 from assistant.extractive import PARAGRAPHS_READ, score_sentences
 from assistant.question import analyse
@@ -68,7 +69,8 @@ def main(path: Path = DEFAULT) -> None:
         rows.append(row)
         print(f"{row['id']:10} answerable={row['answerable']!s:5} same_script={row['same_script']!s:5} "
               f"similarity={row['similarity']:.3f} margin={row['margin']:.3f} ruled_out={row['ruled_out']}")
-    for same, floors in ((True, SAME_SCRIPT), (False, CROSS_SCRIPT)):
+    calibrated = calibration(assistant.index.embedder.model_name)
+    for same, floors in ((True, calibrated.same_script), (False, calibrated.cross_script)):
         subset = [r for r in rows if r["same_script"] == same]
         print(f"\n{'same' if same else 'cross'}-script questions: {len(subset)} "
               f"({sum(not r['answerable'] for r in subset)} unanswerable); current floors {floors}")

