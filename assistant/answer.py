@@ -133,8 +133,8 @@ class Assistant:
         if not quoted or quoted == answer.language:
             return text("intro", answer.language)
         found = [f for s in chosen for f in facts(s.text) if f.written_for(answer.language) not in question.given]
-        if question.asks:  # a fact of another kind than asked for would read as the answer: leave it out
-            found = [f for f in found if question.answered_by(f)]
+        if question.kinds:  # a fact of another kind than asked for would read as the answer: leave it out
+            found = [f for f in found if any(question.answered_by(f, kind) for kind in question.kinds)]
         lead = list(dict.fromkeys(f.written_for(answer.language) for f in found))[:LEAD_FACTS]
         intro = text("intro_quoting", answer.language, source=language_name(quoted, answer.language))
         return f"{intro} {'; '.join(lead)} [{answer.citations[0].n}]" if lead else intro

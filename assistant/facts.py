@@ -37,6 +37,10 @@ DATE = re.compile(
     rf"(?:\s+(?:عام|سنة)?\s*(?P<year>(?:19|20)\d\d))?", re.I)
 YEAR = re.compile(r"(?<![\d/.])(?:19|20)\d\d(?![\d/])")
 NUMBER = re.compile(r"(?<![\w/.])\d+(?:[.,]\d+)?(?![\w/])")
+# A figure with its scale word: "1,2 مليار" is 1.2 billion, not the figure 1,2 and the word "billion".
+_SCALES = {"million": "million", "billion": "billion", "thousand": "thousand", "مليون": "million",
+           "ملايين": "million", "مليار": "billion", "مليارات": "billion", "ألف": "thousand", "آلاف": "thousand"}
+SCALED = re.compile(r"(?<![\w/.])(?P<figure>\d+(?:[.,]\d+)?)\s+(?P<scale>" + "|".join(_SCALES) + r")(?!\w)", re.I)
 # Figures written as words, which reports use for small counts: "forty-two beacons", "ثلاث محطات".
 _UNITS_EN = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
              "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
@@ -128,6 +132,11 @@ def facts(sentence: str) -> list[Fact]:
         if free(match.span()) and len(word) > 1 and (in_arabic and word[0].isupper() or _NAME_SHAPE.search(word)):
             taken.append(match.span())
             found.append((match.start(), Fact("name", match.group(0), match.group(0), match.group(0))))
+    for match in SCALED.finditer(text):
+        if free(match.span()):
+            taken.append(match.span())
+            english = f"{_english_figure(match.group('figure'))} {_SCALES[match.group('scale').lower()]}"
+            found.append((match.start(), Fact("number", match.group(0), english, match.group(0))))
     for match in NUMBER_WORDS.finditer(text):
         if free(match.span()):
             taken.append(match.span())
@@ -135,7 +144,7 @@ def facts(sentence: str) -> list[Fact]:
     for match in NUMBER.finditer(text):
         if free(match.span()):
             kind = "date" if YEAR.fullmatch(match.group(0)) else "number"
-            found.append((match.start(), Fact(kind, match.group(0), match.group(0), match.group(0))))
+            found.append((match.start(), Fact(kind, match.group(0), _english_figure(match.group(0)), match.group(0))))
     return [fact for _, fact in sorted(found, key=lambda item: item[0])]
 
 
@@ -173,6 +182,14 @@ class Stated:
     codes: frozenset[str]      # identifiers with a digit, upper case ("76/307", "CSW67")
 
 
+def _english_figure(text: str) -> str:
+    """A figure as English writes it: Arabic texts write decimals with a comma ("1,2" = 1.2),
+    and thousands with a comma as English does ("1,000")."""
+    if "," in text and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):
+        return text.replace(",", ".")
+    return text
+
+
 def _figure(text: str) -> str:
     """One spelling per figure: "1,2" (Arabic decimal comma) = "1.2"; "1,000" = "1000"; "05" = "5"."""
     text = text.replace("٫", ".").replace("٬", ",")
@@ -197,7 +214,8 @@ def stated(sentence: str) -> Stated:
     return Stated(
         dates=tuple(_when(f.text) for f in dates if not YEAR.fullmatch(f.text)),
         years=frozenset(int(y) for f in dates for y in YEAR.findall(f.text)),
-        numbers=frozenset(_figure(f.text) for f in found if f.kind == "number" and f.text[:1].isdigit()),
+        numbers=frozenset(_figure(NUMBER.match(f.text).group(0)) for f in found  # "1,2 مليار": its figure
+                          if f.kind == "number" and f.text[:1].isdigit()),
         numerals=frozenset(_figure(n) for n in re.findall(r"\d+(?:[.,٫٬]\d+)*", text)),
         places=frozenset(f.english for f in found if f.kind == "place"),
         codes=frozenset(f.text.upper() for f in found if f.kind == "name" and re.search(r"\d", f.text)))

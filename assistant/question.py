@@ -33,23 +33,26 @@ class Question:
     key_terms: tuple[str, ...]  # figures, years and identifiers an answering paragraph must hold
     given: frozenset[str]      # facts the question itself states: not an answer to it
     wording: str = ""          # what sentences are matched against: the text less the words naming a document
+    kinds: tuple[str, ...] = ()  # every kind asked for ("When and where...": date, place); asks is the first
 
-    def answered_by(self, fact: Fact) -> bool:
-        """Whether a fact of a sentence is of the kind asked for, and new to the question."""
+    def answered_by(self, fact: Fact, kind: str = "") -> bool:
+        """Whether a fact of a sentence is of the kind asked for (`kind`, or the first
+        kind asked), and new to the question."""
+        kind = kind or self.asks
         if fact.english.lower() in self.given or fact.text in self.given:
             return False
-        if self.asks == "resolution":  # answered by a number or a code: 76/307, "القرار 71"
+        if kind == "resolution":  # answered by a number or a code: 76/307, "القرار 71"
             return any(ch.isdigit() for ch in fact.text)
-        if self.asks == "title":  # a quoted title, or a document's symbol
+        if kind == "title":  # a quoted title, or a document's symbol
             return fact.kind == "title" or (fact.kind == "name" and any(ch.isdigit() for ch in fact.text))
-        return fact.kind == self.asks
+        return fact.kind == kind
 
 
 def analyse(question: str, wording: str = "") -> Question:
-    asks = next((kind for kind, pattern in ASKS if pattern.search(question)), "")
+    kinds = tuple(kind for kind, pattern in ASKS if pattern.search(question))
     stated = facts(question)
     given = frozenset({f.english.lower() for f in stated} | {f.text for f in stated})
-    return Question(question, asks, tuple(key_terms(question)), given, wording or question)
+    return Question(question, kinds[0] if kinds else "", tuple(key_terms(question)), given, wording or question, kinds)
 
 
 def key_terms(question: str) -> list[str]:

@@ -128,6 +128,23 @@ def test_ask_jsonl_batch_has_the_contract_fields(seed_config):
     assert lines[1]["abstained"] and lines[1]["citations"] == []
 
 
+@pytest.mark.parametrize("question, wanted", [
+    ("Where and when will COP28 be held?", ["December 2023", "Dubai"]),
+    ("When and where was the first part of LDC5 held?", ["March 2023", "New York"]),
+    ("How many people live in the LDCs the conference aims to help?", ["1.2 billion"]),
+])
+def test_an_english_question_about_arabic_text_leads_with_its_facts_in_english(seed_config, question, wanted):
+    """`council ask --json`: the first line of the answer says, in English, what the
+    quoted Arabic sentence gives (its date, its place), before the Arabic quote."""
+    result = subprocess.run([sys.executable, "-m", "assistant.cli", "--data-dir", str(seed_config.data_dir),
+                             "ask", question, "--json"], capture_output=True, text=True, cwd=PROJECT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    first = answer["answer"].splitlines()[0]
+    assert first.startswith("According to the documents (quoted below in Arabic):"), first
+    assert all(w in first for w in wanted) and first.endswith("[1]"), first
+
+
 def test_a_question_naming_a_document_is_answered_by_its_provision_not_its_title(tmp_path):
     """The preamble that repeats the title shares the question's naming words; the article
     that answers shares only what is asked."""
