@@ -31,7 +31,7 @@ from index.config import Config
 from index.embed import Embedder, EmbeddingCache, load_embedder
 from index.lexical import LexicalIndex
 from index.model import DocumentInfo, Hit
-from index.document_names import Named, named_documents
+from index.document_names import DocumentNames, Named
 from index.retrieve import CANDIDATES, SENTENCE_CANDIDATES, Filters, Ranked, Retriever
 from index import schema
 from index.schema import document_info, hit, paragraph_key, sentence_quote
@@ -76,6 +76,7 @@ class Index:
         self._version: int | None = None       # what the catalog and the lexical index reflect
         self._checked_at = 0.0
         self._catalog: dict[str, DocumentInfo] = {}
+        self._names = DocumentNames({}, {})
         self._records: dict[str, dict] = {}    # the catalog as stored
 
     @property
@@ -104,6 +105,8 @@ class Index:
         self.lexical.catch_up(store, catalog)
         self._records = catalog
         self._catalog = {d: document_info(d, meta) for d, meta in catalog.items()}
+        self._names = DocumentNames({d.id: d.title for d in self._catalog.values()},
+                                    {d.id: d.symbol for d in self._catalog.values()})
         self._version = version
 
     def _load_in_background(self) -> None:
@@ -306,8 +309,7 @@ class Index:
     def named(self, query: str) -> Named:
         """The documents the question names (index.document_names)."""
         self.fresh()
-        return named_documents(query, {d.id: d.title for d in self._catalog.values()},
-                               {d.id: d.symbol for d in self._catalog.values()})
+        return self._names.named(query)
 
     def versions(self, document: str) -> list[DocumentInfo]:
         """The other language versions of a document: the documents sharing its symbol."""

@@ -35,6 +35,7 @@ KINDS = {
 }
 _KIND_OF = {stem: kind for kind, words in KINDS.items() for stem in tokens(words)}
 _SYMBOL_NUMBER = re.compile(r"(\d+(?:/\d+)*)")
+_SAID_NUMBER = re.compile(r"(?<![\w/])\d+(?:/\d+)*(?![\w/])")   # a number as a question writes it: 140, 80/16
 
 
 @dataclass(frozen=True)
@@ -64,31 +65,47 @@ def _kinds(text: str) -> set[str]:
     return {_KIND_OF[t] for t in tokens(text) if t in _KIND_OF}
 
 
-def named_documents(query: str, titles: dict[str, str], symbols: dict[str, str]) -> Named:
-    text = normalize(query).casefold()
-    asked = tokens(query)
-    asked_kinds = _kinds(query)
-    pairs = set(zip(asked, asked[1:]))
-    title_words = {d: tokens(t) for d, t in titles.items()}
-    title_pairs = {d: set(zip(w, w[1:])) for d, w in title_words.items()}
-    title_kinds = {d: _kinds(t) | _kinds(symbols.get(d, "")) for d, t in titles.items()}
-    holders: dict = {}  # how many titles hold each word, pair of words and kind: a name is rare
-    for document in titles:
-        for term in set(title_words[document]) | title_pairs[document] | title_kinds[document]:
-            holders[term] = holders.get(term, 0) + 1
-    named, by_symbol, used, names = set(), set(), set(), set()
-    for document in titles:
-        symbol = normalize(symbols.get(document, "")).casefold()
-        number = next(iter(_SYMBOL_NUMBER.findall(symbol.split("(")[0])[-1:]), "")
-        said = re.search(rf"(?<![\w/]){re.escape(number)}(?![\w/])", text) if number else None
-        if (symbol and symbol in text) or (said and ("/" in number or title_kinds[document] & _kinds(
-                text[max(0, said.start() - 30):said.start()]))):
-            by_symbol.add(document)
-            used.add(number)
-        elif naming := [p for p in pairs & title_pairs[document] if holders[p] <= NAME_HOLDERS]:
-            named.add(document)
-            names.update(naming)
-        elif kinds := {k for k in asked_kinds & title_kinds[document] if holders[k] <= NAME_HOLDERS}:
-            named.add(document)
-            names.update((w,) for w in asked if _KIND_OF.get(w) in kinds)
-    return Named(frozenset(named - by_symbol), frozenset(by_symbol), frozenset(used), frozenset(names))
+class DocumentNames:
+    """The catalog's titles and symbols, read once per change of the catalog, so that
+    matching a question costs the same with 20 documents or 20,000."""
+
+    def __init__(self, titles: dict[str, str], symbols: dict[str, str]):
+        words = {d: tokens(t) for d, t in titles.items()}
+        self._kinds = {d: _kinds(t) | _kinds(symbols.get(d, "")) for d, t in titles.items()}
+        pairs = {d: set(zip(w, w[1:])) for d, w in words.items()}
+        holders: dict = {}  # how many titles hold each word, pair of words and kind: a name is rare
+        for document in titles:
+            for term in set(words[document]) | pairs[document] | self._kinds[document]:
+                holders[term] = holders.get(term, 0) + 1
+        self._by_term: dict = {}  # a rare pair or kind -> the documents it names
+        for document in titles:
+            for term in pairs[document] | self._kinds[document]:
+                if holders[term] <= NAME_HOLDERS:
+                    self._by_term.setdefault(term, set()).add(document)
+        self._symbols = {d: normalize(symbols.get(d, "")).casefold() for d in titles}
+        self._numbers = {d: next(iter(_SYMBOL_NUMBER.findall(s.split("(")[0])[-1:]), "") for d, s in self._symbols.items()}
+        self._by_number: dict[str, set[str]] = {}
+        for document, number in self._numbers.items():
+            if number:
+                self._by_number.setdefault(number, set()).add(document)
+
+    def named(self, query: str) -> Named:
+        text = normalize(query).casefold()
+        asked = tokens(query)
+        by_symbol = {d for d, symbol in self._symbols.items() if symbol and symbol in text}
+        used = {self._numbers[d] for d in by_symbol if self._numbers[d]}
+        for said in _SAID_NUMBER.finditer(text):
+            for document in self._by_number.get(said.group(0), ()):
+                if "/" in said.group(0) or self._kinds[document] & _kinds(text[max(0, said.start() - 30):said.start()]):
+                    by_symbol.add(document)
+                    used.add(said.group(0))
+        by_pair, by_kind, names = set(), set(), set()
+        for pair in set(zip(asked, asked[1:])):
+            for document in self._by_term.get(pair, set()) - by_symbol:
+                by_pair.add(document)
+                names.add(pair)
+        for kind in _kinds(query):  # a kind names a document only when no pair of its title did
+            for document in self._by_term.get(kind, set()) - by_symbol - by_pair:
+                by_kind.add(document)
+                names.update((w,) for w in asked if _KIND_OF.get(w) == kind)
+        return Named(frozenset(by_pair | by_kind), frozenset(by_symbol), frozenset(used), frozenset(names))

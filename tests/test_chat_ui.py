@@ -350,6 +350,14 @@ def test_english_question_cites_the_arabic_paragraph(page):
     assert quoted.evaluate("e => getComputedStyle(e).direction") == "rtl"
 
 
+def test_an_english_answer_from_arabic_text_gives_its_date_and_place_in_english_first(page):
+    answer = ask(page, "When and where was the first part of LDC5 held?")
+    first = answer.locator(".answer-line").first.inner_text()
+    assert first.startswith("According to the documents (quoted below in Arabic):"), first
+    assert "March 2023" in first and "New York" in first, first
+    assert "نيويورك" in answer.locator(".answer-line").nth(1).inner_text()  # then the Arabic quote
+
+
 def test_expanding_a_citation_shows_the_paragraph(page):
     answer = ask(page, "What is CSW67?")
     citation = answer.locator("details.citation").first
@@ -464,7 +472,6 @@ def test_a_treaty_article_is_cited_by_its_article_number(page):
     cited = answer.locator("details.citation", has_text="Article 51").first
     cited.locator("summary").click()
     assert "inherent right of individual or collective self-defence" in cited.locator(".paragraph-text").inner_text()
-    snapshot(page, "test_a_treaty_article_is_cited_by_its_article_number")
 
 
 def test_a_citation_offers_the_provision_in_its_other_language(page):
@@ -474,14 +481,13 @@ def test_a_citation_offers_the_provision_in_its_other_language(page):
     cited.locator("summary").click()
     other = cited.locator(".versions a.open-document", has_text="Arabic")
     other.wait_for(timeout=5_000)
-    snapshot(page, "test_a_citation_offers_the_provision_in_its_other_language")
+    snapshot(page, "test_a_citation_offers_the_provision_in_its_other_language-english-citation")
     other.click()
     page.wait_for_function("() => document.querySelector('#reader .reader')?.dataset.key?.startsWith('A/RES/217(III)@ar#Article 26')",
                            timeout=VIEW_MS)
     shown = page.locator("#reader .reader-paragraph.cited")
     assert "لكل شخص الحق في التعلم" in shown.inner_text() and highlighted(shown)
     assert page.locator("#reader .reader-document").evaluate("e => getComputedStyle(e).direction") == "rtl"
-    snapshot(page, "test_a_citation_offers_the_provision_in_its_other_language-arabic")
 
 
 def test_a_link_to_a_paragraph_opens_the_document_view(app, browser):
