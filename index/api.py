@@ -292,11 +292,16 @@ class Index:
         found: dict[tuple[str, str], list[Sentence]] = {h.key: [] for h in hits}
         with self._reading() as generation:
             stored_sentences = generation.store.paragraph_sentences(list(found))
+        # Just written by another process, not yet in this reader's vector index: the vectors
+        # its indexer put in the shared embedding cache (computed here only with a remote store).
+        late = [s for s in stored_sentences if s.vector is None]
+        late_vectors = dict(zip((s.id for s in late), self.cache.embed([s.text for s in late])[0]))
         for stored in stored_sentences:
             key = paragraph_key(stored.id)
             if key in found:
+                vector = stored.vector if stored.vector is not None else late_vectors[stored.id]
                 found[key].append(Sentence(int(stored.metadata.get("n", 0)), sentence_quote(stored.text, stored.metadata),
-                                           stored.text, np.asarray(stored.vector, dtype=np.float32)))
+                                           stored.text, np.asarray(vector, dtype=np.float32)))
         for sentences in found.values():
             sentences.sort(key=lambda s: s.n)
         return found

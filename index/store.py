@@ -38,7 +38,7 @@ from urllib.parse import urlparse
 
 import chromadb
 from chromadb.api.client import SharedSystemClient
-from chromadb.errors import NotFoundError
+from chromadb.errors import InternalError, NotFoundError
 
 from index.config import Config
 import numpy as np
@@ -227,7 +227,8 @@ class Store:
         collection = self._collection(kind, part)
         if collection is None or not ids:
             return []
-        found = _get(collection, ids, vectors=True, text=False, metadata=False)
+        # a record another process just wrote is searched once this reader's vector index has it
+        found = [s for s in _get(collection, ids, vectors=True, text=False, metadata=False) if s.vector is not None]
         if not found:
             return []
         similarities = np.asarray([s.vector for s in found], dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
@@ -380,9 +381,18 @@ def _stored(result: dict) -> list[Stored]:
 
 
 def _get(collection, ids: list[str], vectors: bool = False, text: bool = True, metadata: bool = True) -> list[Stored]:
+    """Records by id. A reader whose vector index was loaded before another process wrote
+    has the new records' text but not yet their vectors: Chroma then fails the whole read
+    ("Error finding id"), so the records come back without vectors (vector None)."""
     found: list[Stored] = []
     for start in range(0, len(ids), PAGE):
-        found += _stored(collection.get(ids=ids[start:start + PAGE], include=_include(vectors, text, metadata)))
+        page = ids[start:start + PAGE]
+        try:
+            found += _stored(collection.get(ids=page, include=_include(vectors, text, metadata)))
+        except InternalError:
+            if not vectors:
+                raise
+            found += _stored(collection.get(ids=page, include=_include(False, text, metadata)))
     return found
 
 

@@ -131,6 +131,13 @@ def test_a_running_reader_sees_another_process_add_change_and_remove_paragraphs(
         "coastal radio station on the north pier", "solar lighthouse beacon on Kestrel island"), encoding="utf-8")
     assert council("index", str(corpus), data_dir=config.data_dir).returncode == 0
     time.sleep(VERSION_TTL + 0.2)
+    # Answering from the new paragraph at once needs its sentences' vectors, which this
+    # reader's vector index does not hold yet: they come from the shared embedding cache.
+    new = reader.search("solar lighthouse beacon on Kestrel island", k=1)[0]
+    sentences = reader.sentences([new])[new.key]
+    assert [s.text for s in sentences] == ["ITU and the port authority of Velmora opened a solar lighthouse beacon on "
+                                           "Kestrel island in 2025."]
+    assert sentences[0].vector @ reader.embed_passage(sentences[0].as_read) > 0.999
     # The removed paragraph is gone at once, without an error (no search fails on it).
     for hit in reader.search("distress calls rescue centre", k=5):
         assert hit.key != ("harbour", "1.2")
