@@ -20,6 +20,11 @@ def script(text: str) -> str:
     return "ar" if arabic >= latin and arabic > 0 else "latin"
 
 
+def language_script(language: str) -> str:
+    """The script (as `script` names it) a document in `language` is written in."""
+    return {"ar": "ar", "ru": "cyrillic", "zh": "cjk"}.get(language, "latin")
+
+
 def language_of(text: str) -> str:
     """The six UN languages by script; Latin-script ones by their commonest words."""
     sample = text[:SAMPLE]

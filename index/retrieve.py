@@ -8,7 +8,10 @@ five sit within 0.01 cosine of each other count the same under RRF
 
 An English question's BM25 ranking over Arabic text is noise, so the lexical
 share is weighted by how much of the question the corpus vocabulary covers
-(LexicalIndex.coverage): near 0 across scripts, near 1 within one. Quoted
+(LexicalIndex.coverage): near 0 across scripts, near 1 within one. In a corpus of
+both, a paragraph BM25 cannot read (another script than the question's) has its
+dense score stand in for the lexical one: an Arabic question about the English
+Constitution must not lose to every Arabic paragraph sharing one of its words. Quoted
 identifiers that hold a digit (76/307, C23/INF/9, CSW67) put the paragraphs that
 contain them first.
 """
@@ -22,6 +25,7 @@ import numpy as np
 
 from index.arabic import identifiers
 from index.document_names import NOTHING_NAMED, Named
+from index.language import language_script, script
 from index.lexical import LexicalIndex
 from index.model import DocumentInfo
 from index.schema import paragraph_key, sentence_id
@@ -97,7 +101,10 @@ class Retriever:
         lexical = self.lexical.search(query, CANDIDATES, filters.fields())
         exact = {cid for needle in exact_identifiers(query) if needle.casefold() not in named.identifiers
                  for cid in self.lexical.containing(needle, filters.fields())}
-        return fuse(dense, lexical, self.lexical_weight(query), exact, depth, named)
+        asked_in = script(query)
+        unreadable = frozenset(cid for cid, _ in dense
+                               if (info := catalog.get(paragraph_key(cid)[0])) and language_script(info.language) != asked_in)
+        return fuse(dense, lexical, self.lexical_weight(query), exact, depth, named, unreadable)
 
     def lexical_weight(self, query: str) -> float:
         """How far to trust BM25 for this query: the share of its words the corpus knows, but
@@ -208,10 +215,13 @@ def _best(found: list[tuple[str, float]], n: int) -> list[tuple[str, float]]:
 
 
 def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], lexical_weight: float,
-         exact: set[str], depth: int, named: Named = NOTHING_NAMED) -> list[Ranked]:
+         exact: set[str], depth: int, named: Named = NOTHING_NAMED, unreadable: frozenset[str] = frozenset()) -> list[Ranked]:
+    """`unreadable`: chunks in another script than the question's, which BM25 cannot match:
+    their dense score stands in for the lexical one, or every same-script paragraph the
+    question's words touch would outrank them."""
     scores: dict[str, float] = {}
     for cid, value in _scaled_cosines(dense).items():
-        scores[cid] = (1 - LEXICAL_SHARE) * value
+        scores[cid] = (1 - LEXICAL_SHARE + (LEXICAL_SHARE * lexical_weight if cid in unreadable else 0)) * value
     for cid, value in _scaled_bm25(lexical).items():
         scores[cid] = scores.get(cid, 0.0) + LEXICAL_SHARE * lexical_weight * value
     for cid in exact:

@@ -45,3 +45,14 @@ def corpus_vectors(tmp_path_factory) -> Path:
     summary = Index(Config.from_env(data_dir=data, corpus_dir=CORPUS)).sync([CORPUS])
     assert summary.errors == [], summary.errors
     return data / "embeddings.sqlite"
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory, corpus_vectors) -> Index:
+    """The whole bundled corpus, indexed once per session from the session's vectors."""
+    data = tmp_path_factory.mktemp("corpus-index")
+    shutil.copyfile(corpus_vectors, data / "embeddings.sqlite")
+    index = Index(Config.from_env(data_dir=data, corpus_dir=CORPUS))
+    summary = index.sync([CORPUS])
+    assert summary.errors == [] and summary.embedded == 0
+    return index

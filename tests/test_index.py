@@ -232,3 +232,18 @@ def test_language_filters_and_a_document_that_changes_language(tmp_path, corpus)
     assert {h.document for h in index.search("workshop", k=10, filters=Filters(language="es"))} == {"other"}
     ids = [s.id for s in index.store.chunks_where({"document": "other"})]
     assert len(ids) == len(set(ids)) == 4
+
+
+@pytest.mark.parametrize("question, document, paragraph", [
+    # Only the English Constitution says who may convene an extraordinary conference; the
+    # Arabic UN Charter shares the question's words ("conference", "convene").
+    ("من يحق له الدعوة إلى مؤتمر مندوبين مفوضين استثنائي؟", "itu-constitution-excerpt-en", "CS 59A"),
+    # ...and the reverse must hold: an Arabic answer to an Arabic question stays first.
+    ("ما مدة ولاية أعضاء مجلس الأمن غير الدائمين؟", "UN-CHARTER@ar", "Article 23"),
+])
+def test_a_paragraph_in_another_script_is_not_buried_by_word_matches(corpus_index, question, document, paragraph):
+    """BM25 cannot read a paragraph in another script than the question's, so its dense
+    score stands in for the lexical one; otherwise every same-script paragraph sharing a
+    word of the question outranks it."""
+    top = corpus_index.search(question, k=1)[0]
+    assert (top.document, top.paragraph) == (document, paragraph)
