@@ -14,7 +14,7 @@ import re
 import statistics
 
 from assistant.calibration import calibration
-from assistant.extractive import PARAGRAPHS_READ, Scored
+from assistant.extractive import MAX_SENTENCES, PARAGRAPHS_READ, Scored
 from assistant.question import Question
 from index.api import Index
 from index.arabic import identifiers, normalize
@@ -51,12 +51,14 @@ def missing_key_terms(question: Question, hits: list[Hit], naming: frozenset[str
 
 
 # Kinds of answer that fact extraction finds reliably in either language: when none of the
-# paragraphs read holds one, the documents do not say (a date for "when", a figure for "how many").
+# sentences an answer could quote holds one, the documents do not say (a date for "when", a
+# figure for "how many"). Any sentence of the paragraphs read was too lenient: "how many Member
+# States" was answered because a sentence about something else held a number.
 RELIABLE_KINDS = ("date", "number")
 
 
 def no_answer_of_the_kind(question: Question, scored: list[Scored]) -> bool:
-    return question.asks in RELIABLE_KINDS and not any(s.answers for s in scored)
+    return question.asks in RELIABLE_KINDS and not any(s.answers for s in scored[:MAX_SENTENCES])
 
 
 def should_abstain(question: Question, vector, hits: list[Hit], scored: list[Scored], index: Index) -> bool:

@@ -4,7 +4,7 @@ no text is ever embedded twice.
 
 The embedders are plain classes rather than llama-index BaseEmbedding adapters:
 importing llama_index.core costs 2-4 s, which every `council ask` would pay for
-one base class (evals/README.md, "Speed").
+one base class (README.md, "Figures": a cold `council ask` takes 1 s).
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Both lists are scaled to [0, 1] and added with equal shares. Score fusion beats
 reciprocal-rank fusion here because ranks throw away how sure each retriever is:
 a BM25 list whose top hit scores twice the next one and an e5 list whose top
 five sit within 0.01 cosine of each other count the same under RRF
-(evals/README.md, "Retrieval").
+(README.md, "How it works").
 
 An English question's BM25 ranking over Arabic text is noise, so the lexical
 share is weighted by how much of the question the corpus vocabulary covers
@@ -119,7 +119,7 @@ class Retriever:
     def dense(self, vector, filters: Filters, catalog: dict[str, DocumentInfo]) -> list[tuple[str, float]]:
         """(chunk id, paragraph cosine + best cosine among its paragraph's sentences), best
         first. A long paragraph's one answering sentence is diluted in the paragraph vector;
-        the sentence vector keeps it (evals/README.md, "Retrieval"). When several languages
+        the sentence vector keeps it (README.md, "How it works"). When several languages
         answer, each one's scores are measured against its own background (how far above the
         mean of the question's nearest sentences in that language, in standard deviations):
         e5 scores a question higher against any text in its own language, so raw cosines

@@ -182,3 +182,10 @@ def test_an_uncalibrated_embedder_is_answered_with_a_warning_naming_it(tmp_path)
     with pytest.warns(UserWarning, match="no calibrated thresholds.*calibrate_abstention"):
         answer = Assistant(config, index).ask("How many unlicensed transmissions did the pilot log?")
     assert answer.citations or answer.abstained
+
+
+def test_a_how_many_question_is_declined_when_no_sentence_it_would_quote_holds_a_figure(assistant):
+    # The report never says in how many languages ITU works; the paragraphs read hold other figures.
+    assert assistant.ask("How many languages does ITU work in?").abstained
+    answered = assistant.ask("How many people are expected to attend SDG Digital Day in person?")
+    assert not answered.abstained and "300" in answered.text.splitlines()[0]
