@@ -33,7 +33,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from index.config import Limits
 from index.encodings import decode_html, decode_text
 from index.errors import DocumentError
-from index.guards import check_docx_package, check_file_size, check_html_depth, check_html_tags
+from index.guards import NOT_A_DOCX, check_docx_package, check_file_size, check_html_depth, check_html_tags
 from index.language import script
 from index.numbering import to_roman
 
@@ -60,7 +60,7 @@ def read_docx(path: Path) -> list[str]:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as error:
-        raise DocumentError(path, f"not a Word .docx file (corrupt, or an old .doc renamed): {error}") from error
+        raise DocumentError(path, f"{NOT_A_DOCX}: {error}") from error
     notes = _docx_footnotes(document)
     list_style = _list_styles(document)
     numbers: dict[str, int] = {}  # footnote id -> number as Word prints it: order of first call

@@ -28,6 +28,7 @@ _XML_PARTS = (".xml", ".rels")
 # What zipfile raises for a damaged archive: no zip at all or a bad CRC, a compression
 # method it does not know, data cut short, corrupt deflate data.
 _DAMAGED_ZIP = (zipfile.BadZipFile, NotImplementedError, EOFError, zlib.error)
+NOT_A_DOCX = "not a Word .docx file (corrupt, or an old .doc renamed)"
 
 
 def check_file_size(path: Path, limits: Limits) -> None:
@@ -53,7 +54,7 @@ def check_docx_package(path: Path, limits: Limits) -> None:
                                           "a zip bomb, or not a document")
             _scan_xml(archive, [m for m in members if m.filename.endswith(_XML_PARTS)], path, limits)
     except _DAMAGED_ZIP as error:
-        raise DocumentError(path, f"not a Word .docx file (corrupt, or an old .doc renamed): {error}") from error
+        raise DocumentError(path, f"{NOT_A_DOCX}: {error}") from error
 
 
 def _scan_xml(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], path: Path, limits: Limits) -> None:
