@@ -20,12 +20,20 @@ from index.api import Index
 from index.arabic import identifiers, normalize
 from index.language import script
 from index.model import Hit
+from index.provision_refs import references
 
 
 def margin(vector, best: float, index: Index) -> float:
     """How far the best sentence stands above the question's background in this corpus."""
     background = index.background(vector)
     return best - statistics.median(background) if background else 0.0
+
+
+def _cited_numbers(question: Question) -> frozenset[str]:
+    """The key terms that number a provision the question cites ("16.1" in "target 16.1"): ids,
+    which the provision's text does not repeat."""
+    cited = [ref.written.casefold() for ref in references(question.text)]
+    return frozenset(term.casefold() for term in question.key_terms if any(term.casefold() in c for c in cited))
 
 
 def _named_in(question: str, text: str) -> bool:
@@ -54,21 +62,29 @@ def missing_key_terms(question: Question, hits: list[Hit], naming: frozenset[str
 # sentences an answer could quote holds one, the documents do not say (a date for "when", a
 # figure for "how many"). Any sentence of the paragraphs read was too lenient: "how many Member
 # States" was answered because a sentence about something else held a number.
-RELIABLE_KINDS = ("date", "number")
+RELIABLE_KINDS = ("date", "percentage", "number")
 
 
 def no_answer_of_the_kind(question: Question, scored: list[Scored]) -> bool:
     return question.asks in RELIABLE_KINDS and not any(s.answers for s in scored[:MAX_SENTENCES])
 
 
+def ruled_out(question: Question, hits: list[Hit], scored: list[Scored], index: Index) -> bool:
+    """Declined whatever the similarities: a key term no paragraph read holds, or no answer
+    of a kind the documents would print."""
+    naming = index.named(question.text).identifiers | _cited_numbers(question)
+    return bool(missing_key_terms(question, hits, naming)) or no_answer_of_the_kind(question, scored)
+
+
 def should_abstain(question: Question, vector, hits: list[Hit], scored: list[Scored], index: Index) -> bool:
     if not hits or not scored:
         return True
-    if missing_key_terms(question, hits, index.named(question.text).identifiers) or \
-            no_answer_of_the_kind(question, scored):
+    if ruled_out(question, hits, scored, index):
         return True
-    if _named_in(question.text, hits[0].text):
-        return False  # the question names an identifier or acronym the top paragraph holds
+    if _named_in(question.text, hits[0].text) or (hits[0].exact_match and references(question.text)):
+        # The question names an identifier or acronym the top paragraph holds, or cites it by
+        # number: "What does Article 19 say?" is as far from any sentence as it is answerable.
+        return False
     best = scored[0]
     calibrated = calibration(index.embedder.model_name)
     same = script(question.text) == script(hits[best.hit_index].text)

@@ -23,12 +23,18 @@ from index.arabic import tokens
 from index.config import Config
 from index.language import question_language
 from index.model import Hit
+from index.provision_refs import references
 from index.retrieve import Filters
 
 Turn = tuple[str, str]  # (question, search query it was resolved to)
 
 MAX_QUESTION_CHARS = 2000  # a question, not a pasted document: longer ones are refused with a message
 LEAD_FACTS = 4             # language-neutral facts put first when the quote is in another language
+WHOLE_PROVISION_SENTENCES = 10  # "What does Article 26 say?" is answered by the article, from its start
+# The words of a question that asks for a provision's text, not about it.
+_ASKING_FOR_TEXT = frozenset(tokens("say says provide provides state states stipulate stipulates mean means contain "
+                                    "contains read text content set out establish ينص تنص يقول تقول نص مضمون "
+                                    "تقضي يقضي ماذا الذي عليه عليها"))
 MAX_REASON_CHARS = 200     # of an LLM error shown to the user: enough to name it, short of a stack dump
 # Control characters and bidi overrides change how a question displays, never what it asks.
 _INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -76,9 +82,15 @@ class Assistant:
         vector = self.index.embed_query(query)
         answer.retrieved = hits = self.index.search(query, k=k, filters=filters, vector=vector, language=language)
         retrieved_at = time.perf_counter()
+        uncited = self.index.uncited(query, filters) if references(query) else []
         if not hits:
             empty = self.index.count_paragraphs() == 0
             answer.text, answer.abstained = text("no_index" if empty else "no_match", language), True
+        elif uncited and len(uncited) == len(references(query)):
+            # "What does Article 112 of the Charter say?": the Charter has 111 articles. Any
+            # paragraph quoted would answer another question.
+            answer.text, answer.abstained = text("no_provision", language, provision=", ".join(
+                r.written for r in uncited), where=self._where(query, language)), True
         elif not answer.llm_error and self.llm is not None:
             self._answer_with_llm(answer, query, vector)
         else:
@@ -90,6 +102,23 @@ class Assistant:
                              "answer": round((done - retrieved_at) * 1000, 1),
                              "total": round((done - started) * 1000, 1)}
         return answer
+
+    def _asked_beyond_citation(self, query: str) -> bool:
+        """Whether the question asks something of the provisions it cites ("What does Article 27
+        say about recruiting staff?") rather than for them ("What does Article 19 of the Charter
+        say?"): a word left after the citations, the names of the documents and the asking."""
+        named = self.index.named(query)
+        naming = {t for info in self.index.catalog() if info.id in named.documents | named.by_symbol
+                  for t in tokens(f"{info.title} {info.symbol}")} | {t for name in named.names for t in name}
+        cited = {t for ref in references(query) for t in tokens(ref.written)}
+        return bool(set(tokens(query)) - naming - cited - _ASKING_FOR_TEXT)
+
+    def _where(self, query: str, language: str) -> str:
+        """The documents a provision was looked for in, when the question named them."""
+        named = self.index.named(query)
+        titles = sorted({info.title or info.id for info in self.index.catalog()
+                         if info.id in named.documents | named.by_symbol})
+        return text("searched_in", language, titles="; ".join(titles)) if titles else ""
 
     @staticmethod
     def _refusal(question: str) -> str:
@@ -111,8 +140,23 @@ class Assistant:
         if should_abstain(question, vector, hits, scored, self.index):
             answer.text, answer.abstained = text("abstain", answer.language), True
             return
+        whole = False
+        if references(query) and hits[0].exact_match:
+            # "What does target 16.1 say?": the answer is that provision, however alike a
+            # neighbour's sentences are. Cited provisions rank first, so this is a prefix.
+            hits = hits[:next((n for n, h in enumerate(hits) if not h.exact_match), len(hits))]
+            whole = not self._asked_beyond_citation(query)
+            if whole:  # quoted in reading order, as the document prints it
+                hits = answer.retrieved[:len(hits)] = sorted(hits, key=lambda h: (h.document, h.order))
+                sentences = self.index.sentences(hits)
+            scored = score_sentences(question, vector, hits, sentences)
         named = self.index.named(query)
         wording = named.unnamed(query)
+        if whole:
+            chosen = sorted(scored, key=lambda s: (s.hit_index, s.n))[:WHOLE_PROVISION_SENTENCES]
+            lines = [f"{s.text} [{answer.cite(hits[s.hit_index], s.text)}]" for s in chosen]
+            answer.text = "\n".join([self._lead(answer, question, chosen)] + lines)
+            return
         if wording != query and hits[0].document in named.documents:
             # "What does the Universal Declaration say about education?", answered from the
             # Declaration: the sentence repeating its title is not the answer, so sentences are

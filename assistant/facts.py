@@ -41,6 +41,8 @@ NUMBER = re.compile(r"(?<![\w/.])\d+(?:[.,]\d+)?(?![\w/])")
 _SCALES = {"million": "million", "billion": "billion", "thousand": "thousand", "مليون": "million",
            "ملايين": "million", "مليار": "billion", "مليارات": "billion", "ألف": "thousand", "آلاف": "thousand"}
 SCALED = re.compile(r"(?<![\w/.])(?P<figure>\d+(?:[.,]\d+)?)\s+(?P<scale>" + "|".join(_SCALES) + r")(?!\w)", re.I)
+# A share: "25%", "7 في المائة", "0.7 per cent". Its own kind: "what percentage" is not answered by a count.
+PERCENT = re.compile(r"(?<![\w/.])(?P<figure>\d+(?:[.,]\d+)?)\s*(?:%|٪|per\s?cent\b|في\s+الما?ئة|بالما?ئة)", re.I)
 # Figures written as words, which reports use for small counts: "forty-two beacons", "ثلاث محطات".
 _UNITS_EN = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
              "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
@@ -80,7 +82,7 @@ _PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.?\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+
 
 @dataclass(frozen=True)
 class Fact:
-    kind: str                  # "date", "number", "place", "name", "title"
+    kind: str                  # "date", "number", "percentage", "place", "name", "title"
     text: str                  # as printed
     english: str               # written for an English reader
     arabic: str                # written for an Arabic reader
@@ -132,6 +134,11 @@ def facts(sentence: str) -> list[Fact]:
         if free(match.span()) and len(word) > 1 and (in_arabic and word[0].isupper() or _NAME_SHAPE.search(word)):
             taken.append(match.span())
             found.append((match.start(), Fact("name", match.group(0), match.group(0), match.group(0))))
+    for match in PERCENT.finditer(text):
+        if free(match.span()):
+            taken.append(match.span())
+            english = f"{_english_figure(match.group('figure'))}%"
+            found.append((match.start(), Fact("percentage", match.group(0), english, match.group(0))))
     for match in SCALED.finditer(text):
         if free(match.span()):
             taken.append(match.span())
@@ -215,7 +222,7 @@ def stated(sentence: str) -> Stated:
         dates=tuple(_when(f.text) for f in dates if not YEAR.fullmatch(f.text)),
         years=frozenset(int(y) for f in dates for y in YEAR.findall(f.text)),
         numbers=frozenset(_figure(NUMBER.match(f.text).group(0)) for f in found  # "1,2 مليار": its figure
-                          if f.kind == "number" and f.text[:1].isdigit()),
+                          if f.kind in ("number", "percentage") and f.text[:1].isdigit()),
         numerals=frozenset(_figure(n) for n in re.findall(r"\d+(?:[.,٫٬]\d+)*", text)),
         places=frozenset(f.english for f in found if f.kind == "place"),
         codes=frozenset(f.text.upper() for f in found if f.kind == "name" and re.search(r"\d", f.text)))

@@ -12,8 +12,10 @@ from index.arabic import identifiers, normalize
 ASKS = [
     ("date", re.compile(r"\b(when|what date|which (year|month|day|days)|what (year|month|day)|how long ago)\b"
                         r"|متى|ما تاريخ|في أي (يوم|عام|شهر|سنة|تاريخ)|أي يوم|أي يومين|موعد", re.I)),
-    ("number", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (percentage|share|amount)\b"
-                          r"|\bكم\b|\bعدد\b|\bما (نسبة|مقدار)", re.I)),
+    ("percentage", re.compile(r"\b(what|which) (percentage|share|proportion)\b|\bhow much of\b|\bper ?cent\b"
+                              r"|ما (ال)?نسبة|النسبة المئوية|كم في الما?ئة", re.I)),
+    ("number", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat amount\b"
+                          r"|\bكم\b|\bعدد\b|\bما مقدار", re.I)),
     ("resolution", re.compile(r"\b(which|what)\b(\s+[\w-]+){0,3}\s+(resolution|decision)\b"
                               r"|أي قرار|ما القرار|ما رقم", re.I)),
     ("place", re.compile(r"\bwhere\b|\b(in )?which (\w+ )?(city|cities|country|countries|place|venue)\b"
@@ -29,7 +31,7 @@ ASKS = [
 @dataclass(frozen=True)
 class Question:
     text: str
-    asks: str                  # "date", "number", "place", "name", or "" when it asks for an explanation
+    asks: str                  # "date", "percentage", "number", "place", "name", or "" for an explanation
     key_terms: tuple[str, ...]  # figures, years and identifiers an answering paragraph must hold
     given: frozenset[str]      # facts the question itself states: not an answer to it
     wording: str = ""          # what sentences are matched against: the text less the words naming a document
@@ -45,6 +47,8 @@ class Question:
             return any(ch.isdigit() for ch in fact.text)
         if kind == "title":  # a quoted title, or a document's symbol
             return fact.kind == "title" or (fact.kind == "name" and any(ch.isdigit() for ch in fact.text))
+        if kind == "number":  # "how many Member States": "25% of the total number" answers it
+            return fact.kind in ("number", "percentage")
         return fact.kind == kind
 
 

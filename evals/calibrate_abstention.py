@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.abstain import margin, missing_key_terms, no_answer_of_the_kind
+from assistant.abstain import margin, ruled_out
 from assistant.calibration import Floors, calibration
 from assistant.answer import Assistant
 from assistant.extractive import PARAGRAPHS_READ, score_sentences
@@ -37,7 +37,7 @@ def signals(assistant: Assistant, text: str) -> dict:
     return {"same_script": bool(best) and script(text) == script(hits[best.hit_index].text),
             "similarity": best.similarity if best else 0.0,
             "margin": margin(vector, best.similarity, index) if best else 0.0,
-            "ruled_out": bool(missing_key_terms(question, hits, index.named(text).identifiers)) or no_answer_of_the_kind(question, scored)}
+            "ruled_out": ruled_out(question, hits, scored, index)}
 
 
 def curve(rows: list[dict], floors: Floors) -> list[tuple[float, float | None, float | None, float | None]]:

@@ -32,6 +32,7 @@ from index.embed import Embedder, EmbeddingCache, load_embedder
 from index.lexical import LexicalIndex
 from index.model import DocumentInfo, Hit
 from index.document_names import DocumentNames, Named
+from index.provision_refs import ProvisionRef
 from index.retrieve import CANDIDATES, SENTENCE_CANDIDATES, Filters, Ranked, Retriever
 from index import schema
 from index.schema import document_info, hit, paragraph_key, sentence_quote
@@ -234,7 +235,7 @@ class Index:
                 first_part = existing[schema.chunk_id(versions[language], found.paragraph, 0)]
                 swapped = hit(first_part.id, first_part.metadata, first_part.metadata["paragraph_text"],
                               self._catalog.get(versions.pop(language)), found.score)
-                swapped.dense_rank, swapped.lexical_rank = found.dense_rank, found.lexical_rank
+                swapped.dense_rank, swapped.lexical_rank, swapped.exact_match = found.dense_rank, found.lexical_rank, found.exact_match
                 versions[found.language] = found.document
                 found = swapped
             found.versions = versions
@@ -310,6 +311,13 @@ class Index:
         """Similarities of the question's nearest sentences in the whole corpus."""
         with self._reading() as generation:
             return [similarity for _, similarity in generation.store.nearest_everywhere("sentences", vector, n)]
+
+    def uncited(self, query: str, filters: Filters = Filters()) -> list[ProvisionRef]:
+        """The provisions the question cites by number that no admitted document has."""
+        with self._reading() as generation:
+            self.fresh()
+            return [ref for ref, chunks in generation.retriever.cited(query, filters, self.named(query)).items()
+                    if not chunks]
 
     def named(self, query: str) -> Named:
         """The documents the question names (index.document_names)."""

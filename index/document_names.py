@@ -7,7 +7,9 @@ A document is named by
   "القرار 140", "Decision 11", "80/16": a number with a slash needs no kind word);
 - two consecutive words of its title that at most two titles hold ("Universal Declaration");
 - a kind of document, in either language, that at most two titles hold ("the Charter",
-  "الاتفاقية" for the two conventions).
+  "الاتفاقية" for the two conventions);
+- the initials of its title's capitalised words ("UDHR" for the Universal Declaration of
+  Human Rights), when at most two titles have them.
 Written by hand: no library maps "الاتفاقية" to a title that says "Convention".
 """
 from __future__ import annotations
@@ -35,6 +37,8 @@ KINDS = {
 }
 _KIND_OF = {stem: kind for kind, words in KINDS.items() for stem in tokens(words)}
 _SYMBOL_NUMBER = re.compile(r"(\d+(?:/\d+)*)")
+_TITLE_WORD = re.compile(r"\b[A-Z][A-Za-z]*")     # initials are taken from these: "of", "the" are skipped
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 _SAID_NUMBER = re.compile(r"(?<![\w/])\d+(?:/\d+)*(?![\w/])")   # a number as a question writes it: 140, 80/16
 
 
@@ -83,6 +87,12 @@ class DocumentNames:
             for term in pairs[document] | self._kinds[document]:
                 if holders[term] <= NAME_HOLDERS:
                     self._by_term.setdefault(term, set()).add(document)
+        initials: dict[str, set[str]] = {}
+        for document, title in titles.items():
+            letters = "".join(w[0] for w in _TITLE_WORD.findall(title))
+            if len(letters) >= 3:
+                initials.setdefault(letters, set()).add(document)
+        self._by_initials = {a: ds for a, ds in initials.items() if len(ds) <= NAME_HOLDERS}
         self._symbols = {d: normalize(symbols.get(d, "")).casefold() for d in titles}
         self._numbers = {d: next(iter(_SYMBOL_NUMBER.findall(s.split("(")[0])[-1:]), "") for d, s in self._symbols.items()}
         self._by_number: dict[str, set[str]] = {}
@@ -105,6 +115,10 @@ class DocumentNames:
             for document in self._by_term.get(pair, set()) - by_symbol:
                 by_pair.add(document)
                 names.add(pair)
+        for acronym in _ACRONYM.findall(query):
+            for document in self._by_initials.get(acronym, set()) - by_symbol:
+                by_pair.add(document)
+                names.update((t,) for t in tokens(acronym))
         for kind in _kinds(query):  # a kind names a document only when no pair of its title did
             for document in self._by_term.get(kind, set()) - by_symbol - by_pair:
                 by_kind.add(document)

@@ -15,16 +15,18 @@ process's run, or a corrupt file on disk all end in the same state.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from pathlib import Path
 
 from index.arabic import tokens
+from index.provision_refs import ProvisionRef
 from index.schema import FILTER_FIELDS
 
 # Bump when index.arabic.tokens changes what it produces, or the tables change: the index is
 # then rebuilt.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 # A token in more than this share of chunks has a BM25 weight near zero and costs
 # a scan of most of the index: it is left out of the query.
 MAX_DOCUMENT_FREQUENCY = 0.5
@@ -40,7 +42,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(
 CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab(chunk_text, 'row');
 CREATE TABLE IF NOT EXISTS chunk (
     rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, document TEXT, symbol TEXT, language TEXT, year INTEGER,
-    sentences INTEGER);
+    sentences INTEGER, paragraph TEXT, headings TEXT);
 CREATE INDEX IF NOT EXISTS chunk_document ON chunk(document);
 CREATE TABLE IF NOT EXISTS document (id TEXT PRIMARY KEY, content TEXT);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
@@ -122,12 +124,13 @@ class LexicalIndex:
                 self._remove(db, document)
         for document in stale:
             rows = [(s.id, " ".join(tokens(s.text)), *(s.metadata.get(f) for f in FILTER_FIELDS),
-                     s.metadata.get("sentences", 0)) for s in store.chunks_where({"document": document})]
+                     s.metadata.get("sentences", 0), s.metadata.get("paragraph", ""), s.metadata.get("headings", ""))
+                    for s in store.chunks_where({"document": document})]
             with db:  # one transaction per document: a reader sees all of it or none
                 self._remove(db, document)
                 for chunk_id, text, *fields in rows:
-                    rowid = db.execute("INSERT INTO chunk (id, document, symbol, language, year, sentences) "
-                                       "VALUES (?, ?, ?, ?, ?, ?)", (chunk_id, *fields)).lastrowid
+                    rowid = db.execute("INSERT INTO chunk (id, document, symbol, language, year, sentences, paragraph, "
+                                       "headings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (chunk_id, *fields)).lastrowid
                     db.execute("INSERT INTO chunk_text (rowid, tokens) VALUES (?, ?)", (rowid, text))
                 db.execute("INSERT OR REPLACE INTO document VALUES (?, ?)", (document, catalog[document].get("content")))
         return len(stale)
@@ -193,6 +196,21 @@ class LexicalIndex:
         where, values = _conditions(filters)
         sql = f"SELECT c.id, c.sentences FROM chunk c WHERE c.document IN (SELECT value FROM json_each(?)){where}"
         return list(self._db().execute(sql, (json.dumps(sorted(documents)), *values)))
+
+    def numbered(self, ref: ProvisionRef, documents: set[str] | None, filters: dict | None = None) -> list[str]:
+        """Chunks of the provision `ref` cites, in `documents` (None: in all) or their other
+        language versions, passing `filters`.
+        SQL narrows to the units whose id or headings hold its digits; ProvisionRef.matches decides."""
+        where, values = _conditions(filters)
+        digits = "%" + "%".join(re.findall(r"\d+", ref.number)) + "%"   # "9.5" -> %9%5%
+        sql = f"SELECT c.id, c.paragraph, c.headings FROM chunk c WHERE (c.paragraph LIKE ? OR c.headings LIKE ?){where}"
+        values = [digits, digits, *values]
+        if documents is not None:  # and their other language versions, which share their symbol
+            sql += (" AND (c.document IN (SELECT value FROM json_each(?)) OR c.symbol IN (SELECT symbol FROM chunk"
+                    " WHERE document IN (SELECT value FROM json_each(?)) AND symbol != ''))")
+            values += [json.dumps(sorted(documents))] * 2
+        return [chunk for chunk, paragraph, headings in self._db().execute(sql, values)
+                if ref.matches(paragraph or "", headings or "")]
 
     def _ranked(self, match: str, n: int, filters: dict | None) -> list[tuple[str, float]]:
         where, values = _conditions(filters)

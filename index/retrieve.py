@@ -13,7 +13,8 @@ both, a paragraph BM25 cannot read (another script than the question's) has its
 dense score stand in for the lexical one: an Arabic question about the English
 Constitution must not lose to every Arabic paragraph sharing one of its words. Quoted
 identifiers that hold a digit (76/307, C23/INF/9, CSW67) put the paragraphs that
-contain them first.
+contain them first, and so do provisions cited by number ("Article 19", "target 4.b":
+index.provision_refs), in the documents the question names when it names any.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from index.document_names import NOTHING_NAMED, Named
 from index.language import language_script, script
 from index.lexical import LexicalIndex
 from index.model import DocumentInfo
+from index.provision_refs import ProvisionRef, references
 from index.schema import paragraph_key, sentence_id
 from index.store import Store, partition
 
@@ -101,10 +103,17 @@ class Retriever:
         lexical = self.lexical.search(query, CANDIDATES, filters.fields())
         exact = {cid for needle in exact_identifiers(query) if needle.casefold() not in named.identifiers
                  for cid in self.lexical.containing(needle, filters.fields())}
+        exact |= {cid for chunks in self.cited(query, filters, named).values() for cid in chunks}
         asked_in = script(query)
         unreadable = frozenset(cid for cid, _ in dense
                                if (info := catalog.get(paragraph_key(cid)[0])) and language_script(info.language) != asked_in)
         return fuse(dense, lexical, self.lexical_weight(query), exact, depth, named, unreadable)
+
+    def cited(self, query: str, filters: Filters, named: Named = NOTHING_NAMED) -> dict[ProvisionRef, list[str]]:
+        """Each provision the question cites by number -> its chunks (none when no admitted
+        document has it), looked for in the documents the question names, else in all."""
+        scope = set(named.documents | named.by_symbol) or None
+        return {ref: self.lexical.numbered(ref, scope, filters.fields()) for ref in references(query)}
 
     def lexical_weight(self, query: str) -> float:
         """How far to trust BM25 for this query: the share of its words the corpus knows, but
