@@ -137,36 +137,44 @@ class Assistant:
         hits = answer.retrieved
         sentences = self.index.sentences(hits[:PARAGRAPHS_READ])
         scored = score_sentences(question, vector, hits, sentences)
-        if should_abstain(question, vector, hits, scored, self.index):
-            answer.text, answer.abstained = text("abstain", answer.language), True
-            return
-        whole = False
-        if references(query) and hits[0].exact_match:
-            # "What does target 16.1 say?": the answer is that provision, however alike a
-            # neighbour's sentences are. Cited provisions rank first, so this is a prefix.
-            hits = hits[:next((n for n, h in enumerate(hits) if not h.exact_match), len(hits))]
-            whole = not self._asked_beyond_citation(query)
-            if whole:  # quoted in reading order, as the document prints it
-                hits = answer.retrieved[:len(hits)] = sorted(hits, key=lambda h: (h.document, h.order))
-                sentences = self.index.sentences(hits)
-            scored = score_sentences(question, vector, hits, sentences)
+        abstain = should_abstain(question, vector, hits, scored, self.index)
+        # "What does the Universal Declaration say about education?", answered from the
+        # Declaration: the words naming it were spent on finding it. The sentence repeating its
+        # title is not the answer, and what the rest of the question asks may be answered
+        # however far the whole is from every sentence: both are judged by the other words.
         named = self.index.named(query)
         wording = named.unnamed(query)
-        if whole:
-            chosen = sorted(scored, key=lambda s: (s.hit_index, s.n))[:WHOLE_PROVISION_SENTENCES]
-            lines = [f"{s.text} [{answer.cite(hits[s.hit_index], s.text)}]" for s in chosen]
-            answer.text = "\n".join([self._lead(answer, question, chosen)] + lines)
-            return
         if wording != query and hits[0].document in named.documents:
-            # "What does the Universal Declaration say about education?", answered from the
-            # Declaration: the sentence repeating its title is not the answer, so sentences are
-            # chosen by the question's other words. (Abstention above weighs the whole question:
-            # its floors were calibrated on it.)
             question, vector = analyse(query, wording), self.index.embed_query(wording)
             scored = score_sentences(question, vector, hits, sentences)
-        chosen = sorted(choose(question, vector, scored, sentences, hits), key=lambda s: (s.hit_index, s.n))
+            abstain = abstain and should_abstain(question, vector, hits, scored, self.index)
+        if abstain:
+            answer.text, answer.abstained = text("abstain", answer.language), True
+            return
+        if references(query) and hits[0].exact_match:
+            chosen = self._cited_provisions(answer, query, question, vector)
+        else:
+            chosen = choose(question, vector, scored, sentences, hits)
+        hits = answer.retrieved
+        chosen = sorted(chosen, key=lambda s: (s.hit_index, s.n))
         lines = [f"{s.text} [{answer.cite(hits[s.hit_index], s.text)}]" for s in chosen]
         answer.text = "\n".join([self._lead(answer, question, chosen)] + lines)
+
+    def _cited_provisions(self, answer: Answer, query: str, question: Question, vector) -> list[Scored]:
+        """The sentences answering a question that cites provisions by number ("What does
+        target 16.1 say?"): those of the cited provisions only, however alike a neighbour's
+        are (they rank first, so they are a prefix of the hits). A question asking for the
+        provision itself gets it whole, in reading order, as the document prints it."""
+        cited = answer.retrieved[:next((n for n, h in enumerate(answer.retrieved) if not h.exact_match),
+                                       len(answer.retrieved))]
+        whole = not self._asked_beyond_citation(query)
+        if whole:
+            answer.retrieved[:len(cited)] = cited = sorted(cited, key=lambda h: (h.document, h.order))
+        sentences = self.index.sentences(cited[:PARAGRAPHS_READ])
+        scored = score_sentences(question, vector, cited, sentences)
+        if whole:
+            return sorted(scored, key=lambda s: (s.hit_index, s.n))[:WHOLE_PROVISION_SENTENCES]
+        return choose(question, vector, scored, sentences, cited)
 
     @staticmethod
     def _lead(answer: Answer, question: Question, chosen: list[Scored]) -> str:

@@ -90,3 +90,12 @@ def test_a_cited_provision_that_exists_in_one_language_version_only_is_found(ass
     answer = assistant.ask("ما مضمون الغاية 16.1 من أهداف التنمية المستدامة؟")
     assert not answer.abstained, answer.text
     assert (answer.citations[0].hit.document, answer.citations[0].hit.paragraph) == ("SDG-TARGETS@en", "16.1")
+
+
+def test_a_question_naming_a_document_by_its_initials_is_answered_from_it(assistant):
+    """"UDHR" names the Declaration; its name was spent on finding it, so the rest of the
+    question ("about education") decides whether, and with what, it is answered."""
+    answer = assistant.ask("What does the UDHR say about education?")
+    assert not answer.abstained, answer.text
+    first = answer.citations[0].hit
+    assert first.document == "A/RES/217(III)@en" and first.paragraph.startswith("Article 26"), answer.text
