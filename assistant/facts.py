@@ -41,6 +41,12 @@ NUMBER = re.compile(r"(?<![\w/.])\d+(?:[.,]\d+)?(?![\w/])")
 _SCALES = {"million": "million", "billion": "billion", "thousand": "thousand", "مليون": "million",
            "ملايين": "million", "مليار": "billion", "مليارات": "billion", "ألف": "thousand", "آلاف": "thousand"}
 SCALED = re.compile(r"(?<![\w/.])(?P<figure>\d+(?:[.,]\d+)?)\s+(?P<scale>" + "|".join(_SCALES) + r")(?!\w)", re.I)
+# An amount of money: a figure with its currency before or after it ("CHF 2.5 million", "50 000 فرنك
+# سويسري", "$1.2 billion"). Its own kind: "what budget" is not answered by any figure.
+_CURRENCY = (r"(?:CHF|USD|EUR|US\$|\$|€|£|Swiss francs?|francs?|dollars?|euros?|فرنكا?(?:ت)?(?:\s+سويسريا?)?"
+             r"|دولارا?(?:ت)?(?:\s+أمريكيا?)?|يورو)")
+_AMOUNT = r"\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?(?:\s+(?:million|billion|thousand|مليون|ملايين|مليار|مليارات|ألف|آلاف))?"
+MONEY = re.compile(rf"(?<![\w/.]){_CURRENCY}\s*{_AMOUNT}(?!\w)|(?<![\w/.]){_AMOUNT}\s*{_CURRENCY}(?!\w)", re.I)
 # A share: "25%", "7 في المائة", "0.7 per cent". Its own kind: "what percentage" is not answered by a count.
 PERCENT = re.compile(r"(?<![\w/.])(?P<figure>\d+(?:[.,]\d+)?)\s*(?:%|٪|per\s?cent\b|في\s+الما?ئة|بالما?ئة)", re.I)
 # Figures written as words, which reports use for small counts: "forty-two beacons", "ثلاث محطات".
@@ -82,7 +88,7 @@ _PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.?\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+
 
 @dataclass(frozen=True)
 class Fact:
-    kind: str                  # "date", "number", "percentage", "place", "name", "title"
+    kind: str                  # "date", "number", "percentage", "money", "place", "name", "title"
     text: str                  # as printed
     english: str               # written for an English reader
     arabic: str                # written for an Arabic reader
@@ -113,6 +119,10 @@ def facts(sentence: str) -> list[Fact]:
         if match.group("d1") or match.group("year"):
             taken.append(match.span())
             found.append((match.start(), Fact("date", match.group(0), _date(match, MONTHS_EN), _date(match, MONTHS_AR))))
+    for match in MONEY.finditer(text):
+        if free(match.span()):
+            taken.append(match.span())
+            found.append((match.start(), Fact("money", match.group(0), match.group(0), match.group(0))))
     for match in _QUOTED.finditer(text):
         found.append((match.start(), Fact("title", match.group(1), match.group(1), match.group(1))))
     for match in _PERSON.finditer(text):
@@ -221,8 +231,8 @@ def stated(sentence: str) -> Stated:
     return Stated(
         dates=tuple(_when(f.text) for f in dates if not YEAR.fullmatch(f.text)),
         years=frozenset(int(y) for f in dates for y in YEAR.findall(f.text)),
-        numbers=frozenset(_figure(NUMBER.match(f.text).group(0)) for f in found  # "1,2 مليار": its figure
-                          if f.kind in ("number", "percentage") and f.text[:1].isdigit()),
+        numbers=frozenset(_figure(NUMBER.search(f.text).group(0)) for f in found  # "1,2 مليار": its figure
+                          if f.kind in ("number", "percentage", "money") and NUMBER.search(f.text)),
         numerals=frozenset(_figure(n) for n in re.findall(r"\d+(?:[.,٫٬]\d+)*", text)),
         places=frozenset(f.english for f in found if f.kind == "place"),
         codes=frozenset(f.text.upper() for f in found if f.kind == "name" and re.search(r"\d", f.text)))

@@ -12,6 +12,9 @@ from index.arabic import identifiers, normalize
 ASKS = [
     ("date", re.compile(r"\b(when|what date|which (year|month|day|days)|what (year|month|day)|how long ago)\b"
                         r"|متى|ما تاريخ|في أي (يوم|عام|شهر|سنة|تاريخ)|أي يوم|أي يومين|موعد", re.I)),
+    ("money", re.compile(r"\bhow much\b.*\b(spen[dt]|cost|pa(y|id)|fund|budget|allocat|contribut)"
+                         r"|\bwhat (?:was|is|were|are) (?:the )?(?:\w+ )?(budget|cost|price|fee|funding)s?\b"
+                         r"|ما (?:ال)?(?:ميزانية|تكلفة|كلفة|مبلغ|قيمة)|ما حجم (?:ال)?تمويل|كم (?:أنفق|انفق|كلف|تكلف|بلغت (?:ال)?(?:ميزانية|تكلفة|قيمة))", re.I)),
     ("percentage", re.compile(r"\b(what|which) (percentage|share|proportion)\b|\bhow much of\b|\bper ?cent\b"
                               r"|ما (ال)?نسبة|النسبة المئوية|كم في الما?ئة", re.I)),
     ("number", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat amount\b"
@@ -31,7 +34,7 @@ ASKS = [
 @dataclass(frozen=True)
 class Question:
     text: str
-    asks: str                  # "date", "percentage", "number", "place", "name", or "" for an explanation
+    asks: str                  # "date", "money", "percentage", "number", "place", "name"; "" for an explanation
     key_terms: tuple[str, ...]  # figures, years and identifiers an answering paragraph must hold
     given: frozenset[str]      # facts the question itself states: not an answer to it
     wording: str = ""          # what sentences are matched against: the text less the words naming a document
@@ -48,7 +51,7 @@ class Question:
         if kind == "title":  # a quoted title, or a document's symbol
             return fact.kind == "title" or (fact.kind == "name" and any(ch.isdigit() for ch in fact.text))
         if kind == "number":  # "how many Member States": "25% of the total number" answers it
-            return fact.kind in ("number", "percentage")
+            return fact.kind in ("number", "percentage", "money")
         return fact.kind == kind
 
 

@@ -40,6 +40,12 @@ class ProvisionRef:
     number: str     # "19", "16.2", "4.b", "9.c.1", "CS 173" ("173" for a bare "No. 173")
     written: str    # the question's word for it and the number: "Article 27", "الغاية 18.2", "target 4.d"
 
+    @property
+    def ranks_first(self) -> bool:
+        """Whether the provision's units go first. Not a goal's: "Is SDG 11 part of the HLPF
+        review?" asks about a subject the documents discuss by name, not for its targets."""
+        return self.kind != "goal"
+
     def matches(self, paragraph: str, headings: str) -> bool:
         """Whether the unit with this id, under these headings (one per line), is the
         provision cited or part of it (Article 16 holds "Article 16.2")."""

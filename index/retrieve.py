@@ -103,7 +103,7 @@ class Retriever:
         lexical = self.lexical.search(query, CANDIDATES, filters.fields())
         exact = {cid for needle in exact_identifiers(query) if needle.casefold() not in named.identifiers
                  for cid in self.lexical.containing(needle, filters.fields())}
-        exact |= {cid for chunks in self.cited(query, filters, named).values() for cid in chunks}
+        exact |= {cid for ref, chunks in self.cited(query, filters, named).items() if ref.ranks_first for cid in chunks}
         asked_in = script(query)
         unreadable = frozenset(cid for cid, _ in dense
                                if (info := catalog.get(paragraph_key(cid)[0])) and language_script(info.language) != asked_in)

@@ -189,3 +189,11 @@ def test_a_how_many_question_is_declined_when_no_sentence_it_would_quote_holds_a
     assert assistant.ask("How many languages does ITU work in?").abstained
     answered = assistant.ask("How many people are expected to attend SDG Digital Day in person?")
     assert not answered.abstained and "300" in answered.text.splitlines()[0]
+
+
+def test_a_question_about_money_is_declined_when_no_sentence_states_an_amount(assistant):
+    # The report gives LDC5's dates, venue and figures on the LDCs, never what ITU spent there.
+    answer = assistant.ask("How much did ITU spend on its delegation to LDC5?")
+    assert answer.abstained, answer.text
+    arabic = assistant.ask("ما الميزانية التي خصصها الاتحاد لليوم الرقمي لأهداف التنمية المستدامة؟")
+    assert arabic.abstained, arabic.text

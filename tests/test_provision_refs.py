@@ -49,6 +49,29 @@ def test_a_share_is_its_own_kind_of_answer():
     assert [f.english for f in facts("نسبة 7 في المائة سنوياً") if f.kind == "percentage"] == ["7%"]
 
 
+def test_a_goal_is_a_subject_and_does_not_put_its_targets_first():
+    assert not references("Is SDG 11 part of the 2023 HLPF review?")[0].ranks_first
+    assert references("What does target 11.2 say?")[0].ranks_first
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How much did ITU spend at the summit?", "money"),
+    ("What is the annual budget of the Bureau?", "money"),
+    ("ما الميزانية المعتمدة للفترة 2024-2025؟", "money"),
+    ("What ceiling does the SDG framework put on the cost of remittances?", ""),
+    ("How many Member States sit on the Council?", "number"),
+])
+def test_a_question_about_money_asks_for_an_amount(question, kind):
+    assert analyse(question).asks == kind
+
+
+def test_an_amount_is_a_figure_with_its_currency():
+    assert [(f.kind, f.english) for f in facts("a budget of CHF 2.5 million, approved on 5 June 2023")] == [
+        ("money", "CHF 2.5 million"), ("date", "5 June 2023")]
+    assert [f.kind for f in facts("بمبلغ 50 000 فرنك سويسري")] == ["money"]
+    assert "money" not in [f.kind for f in facts("46 countries, 880 million people")]
+
+
 def test_a_document_is_named_by_its_titles_initials():
     names = DocumentNames({"udhr": "Universal Declaration of Human Rights", "charter": "Charter of the United Nations"},
                           {"udhr": "A/RES/217(III)", "charter": ""})
