@@ -44,7 +44,10 @@ class Scored:
 
 def score_sentences(question: Question, vector, hits: list[Hit], sentences: dict) -> list[Scored]:
     """Every sentence of the top paragraphs, scored against the question, best first."""
-    candidates = [(i, s) for i, hit in enumerate(hits[:PARAGRAPHS_READ]) for s in sentences.get(hit.key, [])]
+    # e5 scores a question higher against any text in its own language, so sentences of two
+    # languages are not compared: those of the paragraph retrieval put first, and its language's.
+    candidates = [(i, s) for i, hit in enumerate(hits[:PARAGRAPHS_READ]) if hit.language == hits[0].language
+                  for s in sentences.get(hit.key, [])]
     if not candidates:
         return []
     similarities = np.stack([s.vector for _, s in candidates]) @ np.asarray(vector, dtype=np.float32)
