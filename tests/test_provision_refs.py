@@ -122,3 +122,11 @@ def test_a_question_naming_a_document_by_its_initials_is_answered_from_it(assist
     assert not answer.abstained, answer.text
     first = answer.citations[0].hit
     assert first.document == "A/RES/217(III)@en" and first.paragraph.startswith("Article 26"), answer.text
+
+
+def test_an_answer_quotes_the_language_of_the_paragraph_retrieval_put_first(assistant):
+    """An Arabic question about an English resolution: e5 scores the Arabic Charter's sentences
+    higher than the resolution's only because they share the question's language."""
+    answer = assistant.ask("ما الدعم الذي يطلبه القرار 80/16 من الأمين العام؟")
+    assert not answer.abstained, answer.text
+    assert {c.hit.document for c in answer.citations} == {"A/RES/80/16@en"}, answer.text
