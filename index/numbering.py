@@ -262,7 +262,7 @@ _ARABIC_VERBS = {
     "يقرر": "resolves", "يكلف": "instructs", "يدعو": "invites", "يطلب الى": "requests", "يطلب": "requests",
     "يشجع": "encourages", "يحث": "urges",
 }
-_ARABIC_ADDRESSEES = {
+ARABIC_ADDRESSEES = {
     "الامين العام": "the Secretary-General", "المجلس": "the Council", "الدول الاعضاء": "Member States",
     "اعضاء القطاعات": "Sector Members", "مديري المكاتب الثلاثة": "the Directors of the three Bureaux",
     "مدير مكتب الاتصالات الراديوية": "the Director of the Radiocommunication Bureau",
@@ -297,7 +297,7 @@ def _arabic_verb(flat: str) -> str:
         if flat == phrase:
             return english
         if flat.startswith(phrase + " ") and english not in ("considering", "noting", "recalling"):
-            names = [_ARABIC_ADDRESSEES.get(part.strip()) for part in re.split(r"\sو", flat[len(phrase) + 1:])]
+            names = [ARABIC_ADDRESSEES.get(part.strip()) for part in re.split(r"\sو", flat[len(phrase) + 1:])]
             return f"{english} {' and '.join(names)}" if all(names) else ""
     return ""
 

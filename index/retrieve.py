@@ -29,6 +29,7 @@ from index.document_names import NOTHING_NAMED, Named
 from index.language import language_script, script
 from index.lexical import LexicalIndex
 from index.model import DocumentInfo
+from index.operative_parts import addressed, addresses
 from index.provision_refs import ProvisionRef, references
 from index.schema import paragraph_key, sentence_id
 from index.store import Store, partition
@@ -41,6 +42,7 @@ MAX_IDENTIFIERS = 20     # a pasted list of codes is not a question; each costs 
 NAMED_WEIGHT = 0.5
 NAMED_DOCUMENT_BONUS = 0.15  # a named document's paragraphs rise, without outranking a much better answer
 SYMBOL_BONUS = 0.5         # "Decision 11", "القرار 80/16": the question is about that text; its paragraphs lead
+PART_BONUS = 0.6    # "...Resolution 140 give the Secretary-General": the parts instructing the SG (dev: 0.15-1.0 alike)
 HEADER = "front.header"
 _HAS_DIGIT = re.compile(r"\d")  # only identifiers with a digit are exact enough to win outright
 # Filtered dense search (Retriever.nearest_chunks, nearest_sentences). Chroma's `where`
@@ -104,10 +106,18 @@ class Retriever:
         exact = {cid for needle in exact_identifiers(query) if needle.casefold() not in named.identifiers
                  for cid in self.lexical.containing(needle, filters.fields())}
         exact |= {cid for ref, chunks in self.cited(query, filters, named).items() if ref.ranks_first for cid in chunks}
+        parts = self.addressed_parts(query, filters, named)
         asked_in = script(query)
         unreadable = frozenset(cid for cid, _ in dense
                                if (info := catalog.get(paragraph_key(cid)[0])) and language_script(info.language) != asked_in)
-        return fuse(dense, lexical, self.lexical_weight(query), exact, depth, named, unreadable)
+        return fuse(dense, lexical, self.lexical_weight(query), exact, depth, named, unreadable, parts)
+
+    def addressed_parts(self, query: str, filters: Filters, named: Named) -> frozenset[str]:
+        """Chunks of the operative parts, in the resolutions the question names by number, that
+        are addressed to whom it names (index.operative_parts)."""
+        wanted = addressed(query) if named.by_symbol else set()
+        return frozenset(cid for cid, _ in self.lexical.chunks(filters.fields(), set(named.by_symbol))
+                         if addresses(paragraph_key(cid)[1], wanted)) if wanted else frozenset()
 
     def cited(self, query: str, filters: Filters, named: Named = NOTHING_NAMED) -> dict[ProvisionRef, list[str]]:
         """Each provision the question cites by number -> its chunks (none when no admitted
@@ -224,10 +234,12 @@ def _best(found: list[tuple[str, float]], n: int) -> list[tuple[str, float]]:
 
 
 def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], lexical_weight: float,
-         exact: set[str], depth: int, named: Named = NOTHING_NAMED, unreadable: frozenset[str] = frozenset()) -> list[Ranked]:
+         exact: set[str], depth: int, named: Named = NOTHING_NAMED, unreadable: frozenset[str] = frozenset(),
+         parts: frozenset[str] = frozenset()) -> list[Ranked]:
     """`unreadable`: chunks in another script than the question's, which BM25 cannot match:
     their dense score stands in for the lexical one, or every same-script paragraph the
-    question's words touch would outrank them."""
+    question's words touch would outrank them. `parts`: chunks of the operative parts
+    addressed to whom the question names."""
     scores: dict[str, float] = {}
     for cid, value in _scaled_cosines(dense).items():
         scores[cid] = (1 - LEXICAL_SHARE + (LEXICAL_SHARE * lexical_weight if cid in unreadable else 0)) * value
@@ -235,6 +247,8 @@ def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], lexic
         scores[cid] = scores.get(cid, 0.0) + LEXICAL_SHARE * lexical_weight * value
     for cid in exact:
         scores[cid] = scores.get(cid, 0.0) + EXACT_BONUS
+    for cid in parts:
+        scores[cid] = scores.get(cid, 0.0) + PART_BONUS
     for cid in scores:
         document, paragraph = paragraph_key(cid)
         if paragraph == HEADER:
