@@ -76,15 +76,21 @@ def ruled_out(question: Question, hits: list[Hit], scored: list[Scored], index: 
     return bool(missing_key_terms(question, hits, naming)) or no_answer_of_the_kind(question, scored)
 
 
-def should_abstain(question: Question, vector, hits: list[Hit], scored: list[Scored], index: Index) -> bool:
-    if not hits or not scored:
-        return True
-    if ruled_out(question, hits, scored, index):
+def decided(question: Question, hits: list[Hit], scored: list[Scored], index: Index) -> bool | None:
+    """True: abstain, False: answer, whatever the similarities; None: the floors decide."""
+    if not hits or not scored or ruled_out(question, hits, scored, index):
         return True
     if _named_in(question.text, hits[0].text) or (hits[0].exact_match and references(question.text)):
         # The question names an identifier or acronym the top paragraph holds, or cites it by
         # number: "What does Article 19 say?" is as far from any sentence as it is answerable.
         return False
+    return None
+
+
+def should_abstain(question: Question, vector, hits: list[Hit], scored: list[Scored], index: Index) -> bool:
+    verdict = decided(question, hits, scored, index)
+    if verdict is not None:
+        return verdict
     best = scored[0]
     calibrated = calibration(index.embedder.model_name)
     same = script(question.text) == script(hits[best.hit_index].text)

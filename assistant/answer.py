@@ -23,7 +23,7 @@ from index.arabic import tokens
 from index.config import Config
 from index.language import question_language
 from index.model import Hit
-from index.provision_refs import references
+from index.provision_refs import ProvisionRef, references
 from index.retrieve import Filters
 
 Turn = tuple[str, str]  # (question, search query it was resolved to)
@@ -47,6 +47,24 @@ def _reason(error: Exception) -> str:
 
 def clean_question(question: str) -> str:
     return " ".join(_INVISIBLE.sub(" ", unicodedata.normalize("NFC", question or "")).split())
+
+
+def unnamed_wording(index: Index, query: str, hits: list[Hit]) -> str:
+    """The question less the words naming a document, when the top paragraph is from it; else "".
+    "What does the Universal Declaration say about education?", answered from the Declaration:
+    the words naming it were spent on finding it. The sentence repeating its title is not the
+    answer, and what the rest asks may be answered however far the whole is from every
+    sentence: sentences, and whether to abstain, are judged by the other words as well."""
+    named = index.named(query)
+    wording = named.unnamed(query)
+    return wording if hits and wording != query and hits[0].document in named.documents else ""
+
+
+def declined_by_name(index: Index, query: str, filters: Filters = Filters()) -> list[ProvisionRef]:
+    """The provisions the question cites by number when no admitted document has any of them."""
+    cited = references(query)
+    uncited = index.uncited(query, filters) if cited else []
+    return uncited if cited and len(uncited) == len(cited) else []
 
 
 class Assistant:
@@ -82,11 +100,11 @@ class Assistant:
         vector = self.index.embed_query(query)
         answer.retrieved = hits = self.index.search(query, k=k, filters=filters, vector=vector, language=language)
         retrieved_at = time.perf_counter()
-        uncited = self.index.uncited(query, filters) if references(query) else []
+        uncited = declined_by_name(self.index, query, filters)
         if not hits:
             empty = self.index.count_paragraphs() == 0
             answer.text, answer.abstained = text("no_index" if empty else "no_match", language), True
-        elif uncited and len(uncited) == len(references(query)):
+        elif uncited:
             # "What does Article 112 of the Charter say?": the Charter has 111 articles. Any
             # paragraph quoted would answer another question.
             answer.text, answer.abstained = text("no_provision", language, provision=", ".join(
@@ -138,13 +156,8 @@ class Assistant:
         sentences = self.index.sentences(hits[:PARAGRAPHS_READ])
         scored = score_sentences(question, vector, hits, sentences)
         abstain = should_abstain(question, vector, hits, scored, self.index)
-        # "What does the Universal Declaration say about education?", answered from the
-        # Declaration: the words naming it were spent on finding it. The sentence repeating its
-        # title is not the answer, and what the rest of the question asks may be answered
-        # however far the whole is from every sentence: both are judged by the other words.
-        named = self.index.named(query)
-        wording = named.unnamed(query)
-        if wording != query and hits[0].document in named.documents:
+        wording = unnamed_wording(self.index, query, hits)
+        if wording:
             question, vector = analyse(query, wording), self.index.embed_query(wording)
             scored = score_sentences(question, vector, hits, sentences)
             abstain = abstain and should_abstain(question, vector, hits, scored, self.index)

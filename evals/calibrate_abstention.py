@@ -15,9 +15,9 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.abstain import margin, ruled_out
+from assistant.abstain import decided, margin
 from assistant.calibration import Floors, calibration
-from assistant.answer import Assistant
+from assistant.answer import Assistant, declined_by_name, unnamed_wording
 from assistant.extractive import PARAGRAPHS_READ, score_sentences
 from assistant.question import analyse
 from index.config import Config
@@ -27,17 +27,36 @@ DEFAULT = Path(__file__).parent / "calibration" / "abstention.jsonl"
 SIMILARITY_FLOORS = [round(0.74 + 0.01 * i, 2) for i in range(14)]
 
 
-def signals(assistant: Assistant, text: str) -> dict:
-    index = assistant.index
-    question = analyse(text)
-    vector = index.embed_query(text)
-    hits = index.search(text, k=5, vector=vector)
-    scored = score_sentences(question, vector, hits, index.sentences(hits[:PARAGRAPHS_READ]))
+def _judgement(index, question, vector, hits, sentences) -> dict:
+    scored = score_sentences(question, vector, hits, sentences)
     best = scored[0] if scored else None
-    return {"same_script": bool(best) and script(text) == script(hits[best.hit_index].text),
+    return {"same_script": bool(best) and script(question.text) == script(hits[best.hit_index].text),
             "similarity": best.similarity if best else 0.0,
             "margin": margin(vector, best.similarity, index) if best else 0.0,
-            "ruled_out": ruled_out(question, hits, scored, index)}
+            "decided": decided(question, hits, scored, index)}
+
+
+def signals(assistant: Assistant, text: str) -> dict:
+    """What Assistant.ask weighs: the question judged whole and, when it names the top
+    paragraph's document, without the naming words too (abstaining only if both would);
+    a provision it cites by number that no document has declines it by name."""
+    index = assistant.index
+    vector = index.embed_query(text)
+    hits = index.search(text, k=5, vector=vector)
+    sentences = index.sentences(hits[:PARAGRAPHS_READ])
+    judgements = [_judgement(index, analyse(text), vector, hits, sentences)]
+    wording = unnamed_wording(index, text, hits)
+    if wording:
+        judgements.append(_judgement(index, analyse(text, wording), index.embed_query(wording), hits, sentences))
+    return {**judgements[0], "judgements": judgements, "declined_by_name": bool(declined_by_name(index, text))}
+
+
+def _abstains(row: dict, hard: float, soft: float, floors: Floors) -> bool:
+    def judged(j: dict) -> bool:
+        if j["decided"] is not None:
+            return j["decided"]
+        return j["similarity"] < hard or (j["similarity"] < soft and j["margin"] < floors.margin)
+    return row["declined_by_name"] or all(judged(j) for j in row["judgements"])
 
 
 def curve(rows: list[dict], floors: Floors) -> list[tuple[float, float | None, float | None, float | None]]:
@@ -49,8 +68,7 @@ def curve(rows: list[dict], floors: Floors) -> list[tuple[float, float | None, f
     answerable = len(rows) - unanswerable
     for soft in SIMILARITY_FLOORS:
         hard = soft - (floors.soft - floors.hard)
-        abstained = [r for r in rows if r["ruled_out"] or r["similarity"] < hard
-                     or (r["similarity"] < soft and r["margin"] < floors.margin)]
+        abstained = [r for r in rows if _abstains(r, hard, soft, floors)]
         right = sum(not r["answerable"] for r in abstained)
         points.append((soft, right / len(abstained) if abstained else None,
                        right / unanswerable if unanswerable else None,
@@ -67,8 +85,11 @@ def main(path: Path = DEFAULT) -> None:
         item = json.loads(line)
         row = {"id": item["id"], "answerable": item["answerable"], **signals(assistant, item["question"])}
         rows.append(row)
+        verdict = "declined by name" if row["declined_by_name"] else {True: "abstains", False: "answers",
+                                                                        None: "floors decide"}[row["decided"]]
         print(f"{row['id']:10} answerable={row['answerable']!s:5} same_script={row['same_script']!s:5} "
-              f"similarity={row['similarity']:.3f} margin={row['margin']:.3f} ruled_out={row['ruled_out']}")
+              f"similarity={row['similarity']:.3f} margin={row['margin']:.3f} rules: {verdict}"
+              + (" (also judged without the document's name)" if len(row["judgements"]) > 1 else ""))
     calibrated = calibration(assistant.index.embedder.model_name)
     for same, floors in ((True, calibrated.same_script), (False, calibrated.cross_script)):
         subset = [r for r in rows if r["same_script"] == same]
