@@ -29,7 +29,7 @@ from index.document_names import NOTHING_NAMED, Named
 from index.language import language_script, script
 from index.lexical import LexicalIndex
 from index.model import DocumentInfo
-from index.operative_parts import addressed, addresses
+from index.operative_parts import asked
 from index.provision_refs import ProvisionRef, references
 from index.schema import paragraph_key, sentence_id
 from index.store import Store, partition
@@ -42,7 +42,7 @@ MAX_IDENTIFIERS = 20     # a pasted list of codes is not a question; each costs 
 NAMED_WEIGHT = 0.5
 NAMED_DOCUMENT_BONUS = 0.15  # a named document's paragraphs rise, without outranking a much better answer
 SYMBOL_BONUS = 0.5         # "Decision 11", "القرار 80/16": the question is about that text; its paragraphs lead
-PART_BONUS = 0.6    # "...Resolution 140 give the Secretary-General": the parts instructing the SG (dev: 0.15-1.0 alike)
+PART_BONUS = 1.0    # "What does Resolution 140 resolve?": its "resolves" part (dev: 0.15-1.0 alike)
 HEADER = "front.header"
 _HAS_DIGIT = re.compile(r"\d")  # only identifiers with a digit are exact enough to win outright
 # Filtered dense search (Retriever.nearest_chunks, nearest_sentences). Chroma's `where`
@@ -113,11 +113,11 @@ class Retriever:
         return fuse(dense, lexical, self.lexical_weight(query), exact, depth, named, unreadable, parts)
 
     def addressed_parts(self, query: str, filters: Filters, named: Named) -> frozenset[str]:
-        """Chunks of the operative parts, in the resolutions the question names by number, that
-        are addressed to whom it names (index.operative_parts)."""
-        wanted = addressed(query) if named.by_symbol else set()
+        """Chunks of the operative parts, in the resolutions the question names by number, with
+        the verb and addressee it names (index.operative_parts)."""
+        wanted = asked(query) if named.by_symbol else None
         return frozenset(cid for cid, _ in self.lexical.chunks(filters.fields(), set(named.by_symbol))
-                         if addresses(paragraph_key(cid)[1], wanted)) if wanted else frozenset()
+                         if wanted.holds(paragraph_key(cid)[1])) if wanted else frozenset()
 
     def cited(self, query: str, filters: Filters, named: Named = NOTHING_NAMED) -> dict[ProvisionRef, list[str]]:
         """Each provision the question cites by number -> its chunks (none when no admitted
