@@ -42,7 +42,7 @@ MAX_IDENTIFIERS = 20     # a pasted list of codes is not a question; each costs 
 NAMED_WEIGHT = 0.5
 NAMED_DOCUMENT_BONUS = 0.15  # a named document's paragraphs rise, without outranking a much better answer
 SYMBOL_BONUS = 0.5         # "Decision 11", "القرار 80/16": the question is about that text; its paragraphs lead
-PART_BONUS = 1.0    # "What does Resolution 140 resolve?": its "resolves" part (dev: 0.15-1.0 alike)
+PART_BONUS = 1.0           # "What does Resolution 140 resolve?": its "resolves" part (dev: 0.15-1.0 alike)
 HEADER = "front.header"
 _HAS_DIGIT = re.compile(r"\d")  # only identifiers with a digit are exact enough to win outright
 # Filtered dense search (Retriever.nearest_chunks, nearest_sentences). Chroma's `where`
