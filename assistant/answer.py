@@ -22,7 +22,7 @@ from index.api import Index
 from index.arabic import tokens
 from index.config import Config
 from index.language import question_language
-from index.model import Hit
+from index.model import DocumentInfo, Hit
 from index.provision_refs import ProvisionRef, references
 from index.retrieve import Filters
 
@@ -125,18 +125,19 @@ class Assistant:
         """Whether the question asks something of the provisions it cites ("What does Article 27
         say about recruiting staff?") rather than for them ("What does Article 19 of the Charter
         say?"): a word left after the citations, the names of the documents and the asking."""
-        named = self.index.named(query)
-        naming = {t for info in self.index.catalog() if info.id in named.documents | named.by_symbol
-                  for t in tokens(f"{info.title} {info.symbol}")} | {t for name in named.names for t in name}
+        naming = {t for info in self._named_documents(query) for t in tokens(f"{info.title} {info.symbol}")}
+        naming |= {t for name in self.index.named(query).names for t in name}
         cited = {t for ref in references(query) for t in tokens(ref.written)}
         return bool(set(tokens(query)) - naming - cited - _ASKING_FOR_TEXT)
 
     def _where(self, query: str, language: str) -> str:
         """The documents a provision was looked for in, when the question named them."""
-        named = self.index.named(query)
-        titles = sorted({info.title or info.id for info in self.index.catalog()
-                         if info.id in named.documents | named.by_symbol})
+        titles = sorted({info.title or info.id for info in self._named_documents(query)})
         return text("searched_in", language, titles="; ".join(titles)) if titles else ""
+
+    def _named_documents(self, query: str) -> list[DocumentInfo]:
+        named = self.index.named(query)
+        return [info for info in self.index.catalog() if info.id in named.documents | named.by_symbol]
 
     @staticmethod
     def _refusal(question: str) -> str:
