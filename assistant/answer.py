@@ -17,6 +17,7 @@ from assistant.facts import facts
 from assistant.followup import resolve_followup
 from assistant.model import Answer
 from assistant.question import Question, analyse
+from assistant.rerank import asked_kind_first
 from assistant.strings import language_name, text
 from index.api import Index
 from index.arabic import tokens
@@ -98,7 +99,7 @@ class Assistant:
             return answer
         answer.search_query = query = self._resolve_followup(answer, history or [])
         vector = self.index.embed_query(query)
-        answer.retrieved = hits = self.index.search(query, k=k, filters=filters, vector=vector, language=language)
+        answer.retrieved = hits = self.retrieve(query, k, filters, vector, language)
         retrieved_at = time.perf_counter()
         uncited = declined_by_name(self.index, query, filters)
         if not hits:
@@ -120,6 +121,11 @@ class Assistant:
                              "answer": round((done - retrieved_at) * 1000, 1),
                              "total": round((done - started) * 1000, 1)}
         return answer
+
+    def retrieve(self, query: str, k: int = 5, filters: Filters = Filters(), vector=None, language: str = "") -> list[Hit]:
+        """The paragraphs an answer is drawn from, best first (see Index.search, assistant.rerank)."""
+        hits = self.index.search(query, k=k, filters=filters, vector=vector, language=language)
+        return asked_kind_first(analyse(query), hits)
 
     def _asked_beyond_citation(self, query: str) -> bool:
         """Whether the question asks something of the provisions it cites ("What does Article 27

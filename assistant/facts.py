@@ -49,11 +49,12 @@ _AMOUNT = r"\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?(?:\s+(?:million|billion|thousand|م�
 MONEY = re.compile(rf"(?<![\w/.]){_CURRENCY}\s*{_AMOUNT}(?!\w)|(?<![\w/.]){_AMOUNT}\s*{_CURRENCY}(?!\w)", re.I)
 # A share: "25%", "7 في المائة", "0.7 per cent". Its own kind: "what percentage" is not answered by a count.
 PERCENT = re.compile(r"(?<![\w/.])(?P<figure>\d+(?:[.,]\d+)?)\s*(?:%|٪|per\s?cent\b|في\s+الما?ئة|بالما?ئة)", re.I)
-# Figures written as words, which reports use for small counts: "forty-two beacons", "ثلاث محطات".
+# Figures written as words, which reports use for small counts: "forty-two beacons", "ثلاث محطات",
+# and how many times: "twice in our lifetime", "مرتين".
 _UNITS_EN = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
              "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
-             "million|billion|dozen")
-_UNITS_AR = ("واحد|اثن|ثلاث|اربع|خمس|ست|سبع|ثمان|ثماني|تسع|عشر|مائة|مئة|مئتا|مئتين|الف|الفا|الاف|مليون|"
+             "million|billion|dozen|once|twice|thrice")
+_UNITS_AR = ("مرتين|مرتان|واحد|اثن|ثلاث|اربع|خمس|ست|سبع|ثمان|ثماني|تسع|عشر|مائة|مئة|مئتا|مئتين|الف|الفا|الاف|مليون|"
              "ملايين|مليار|مليارات")
 NUMBER_WORDS = re.compile(rf"\b(?:{_UNITS_EN})(?:[- ](?:{_UNITS_EN}))*\b"
                           rf"|(?<!\S)و?(?:{_UNITS_AR})(?:ة|ه|ون|ين|ان|تان|تين|ا)?(?!\S)", re.I)

@@ -111,16 +111,19 @@ class DocumentNames:
                     by_symbol.add(document)
                     used.add(said.group(0))
         by_pair, by_kind, names = set(), set(), set()
-        for pair in set(zip(asked, asked[1:])):
+        spent = set()  # positions of the words a title's pair named: "Convention" in "Tampere Convention"
+        for at, pair in enumerate(zip(asked, asked[1:])):
             for document in self._by_term.get(pair, set()) - by_symbol:
                 by_pair.add(document)
                 names.add(pair)
+                spent.update((at, at + 1))
         for acronym in _ACRONYM.findall(query):
             for document in self._by_initials.get(acronym, set()) - by_symbol:
                 by_pair.add(document)
                 names.update((t,) for t in tokens(acronym))
-        for kind in _kinds(query):  # a kind names a document only when no pair of its title did
+        unspent = [w for at, w in enumerate(asked) if at not in spent]
+        for kind in {_KIND_OF[w] for w in unspent if w in _KIND_OF}:  # a kind names a document only when no pair of its title did
             for document in self._by_term.get(kind, set()) - by_symbol - by_pair:
                 by_kind.add(document)
-                names.update((w,) for w in asked if _KIND_OF.get(w) == kind)
+                names.update((w,) for w in unspent if _KIND_OF.get(w) == kind)
         return Named(frozenset(by_pair | by_kind), frozenset(by_symbol), frozenset(used), frozenset(names))

@@ -80,6 +80,15 @@ def test_a_document_is_named_by_its_titles_initials():
     assert not names.named("What does ITU say?").documents
 
 
+def test_a_kind_word_inside_a_title_names_that_title_only():
+    names = DocumentNames({"tampere": "Tampere Convention on the Provision of Telecommunication Resources",
+                           "cv": "Convention of the International Telecommunication Union"},
+                          {"tampere": "", "cv": ""})
+    assert names.named("How many ratifications does the Tampere Convention need?").documents == {"tampere"}
+    # "the Convention" alone may be either: both are preferred
+    assert names.named("What does the Convention say about the Council?").documents == {"tampere", "cv"}
+
+
 @pytest.fixture(scope="module")
 def assistant(corpus_index):
     return Assistant(corpus_index.config, corpus_index)

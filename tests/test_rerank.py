@@ -1,0 +1,47 @@
+"""A question asking a date or a count puts first a paragraph among the first few that
+holds one, when the first holds none."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import Assistant
+from assistant.facts import facts
+from assistant.question import analyse
+from assistant.rerank import LOOKED_AT, asked_kind_first
+from index.model import Hit
+
+
+def _hit(paragraph: str, text: str, exact: bool = False) -> Hit:
+    return Hit(f"doc#{paragraph}#0", "doc", paragraph, paragraph, "en", "A report", "", text, 1.0, exact_match=exact)
+
+
+ABOUT = _hit("1", "The Secretary-General presented the policy brief to Member States.")
+DATED = _hit("2", "The policy brief was released on 24 May 2023.")
+OTHER = _hit("3", "The brief makes recommendations.")
+
+
+def test_a_dated_paragraph_goes_first_for_a_when_question():
+    reordered = asked_kind_first(analyse("When was the policy brief released?"), [ABOUT, DATED, OTHER])
+    assert [h.paragraph for h in reordered] == ["2", "1", "3"]
+
+
+@pytest.mark.parametrize("question, hits, wanted", [
+    ("What does the policy brief recommend?", [ABOUT, DATED, OTHER], ["1", "2", "3"]),   # no kind asked
+    ("When was the policy brief released?", [DATED, ABOUT, OTHER], ["2", "1", "3"]),     # the first holds one
+    ("When was the policy brief released?", [_hit("1", ABOUT.text, exact=True), DATED], ["1", "2"]),  # a cited provision
+    ("When was the policy brief released?", [ABOUT] * LOOKED_AT + [DATED], ["1"] * LOOKED_AT + ["2"]),  # too far down
+])
+def test_the_order_is_kept_otherwise(question, hits, wanted):
+    assert [h.paragraph for h in asked_kind_first(analyse(question), hits)] == wanted
+
+
+def test_how_many_times_is_answered_by_a_count_in_words():
+    assert [f.kind for f in facts("war, which twice in our lifetime has brought untold sorrow")] == ["number"]
+    assert [f.kind for f in facts("عانت منها البشرية مرتين")] == ["number"]
+
+
+def test_a_count_question_is_answered_from_the_paragraph_that_gives_the_count(corpus_index):
+    answer = Assistant(corpus_index.config, corpus_index).ask("How many participants will attend SDG Digital Day in person?")
+    assert not answer.abstained, answer.text
+    assert answer.retrieved[0].key == ("council-2023-un-cooperation-report-ar", "6.4")
+    assert "300" in answer.text.splitlines()[0]
