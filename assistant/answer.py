@@ -99,7 +99,7 @@ class Assistant:
             return answer
         answer.search_query = query = self._resolve_followup(answer, history or [])
         vector = self.index.embed_query(query)
-        answer.retrieved = hits = self.retrieve(query, k, filters, vector, language)
+        answer.retrieved = hits = self.index.search(query, k=k, filters=filters, vector=vector, language=language)
         retrieved_at = time.perf_counter()
         uncited = declined_by_name(self.index, query, filters)
         if not hits:
@@ -121,11 +121,6 @@ class Assistant:
                              "answer": round((done - retrieved_at) * 1000, 1),
                              "total": round((done - started) * 1000, 1)}
         return answer
-
-    def retrieve(self, query: str, k: int = 5, filters: Filters = Filters(), vector=None, language: str = "") -> list[Hit]:
-        """The paragraphs an answer is drawn from, best first (see Index.search, assistant.rerank)."""
-        hits = self.index.search(query, k=k, filters=filters, vector=vector, language=language)
-        return asked_kind_first(analyse(query), hits)
 
     def _asked_beyond_citation(self, query: str) -> bool:
         """Whether the question asks something of the provisions it cites ("What does Article 27
@@ -171,6 +166,11 @@ class Assistant:
         if abstain:
             answer.text, answer.abstained = text("abstain", answer.language), True
             return
+        # Whether to answer was judged on the search's order (see assistant.rerank).
+        reordered = asked_kind_first(question, hits)
+        if reordered != hits:
+            answer.retrieved = hits = reordered
+            scored = score_sentences(question, vector, hits, sentences)
         if references(query) and hits[0].exact_match:
             chosen = self._cited_provisions(answer, query, question, vector)
         else:
@@ -222,6 +222,7 @@ class Assistant:
 
     def _answer_with_llm(self, answer: Answer, query: str, vector) -> None:
         from assistant.llm import answer_with_llm
+        answer.retrieved = asked_kind_first(analyse(query), answer.retrieved)
         try:
             answer_with_llm(answer, self.llm, self._supports)
         except Exception as error:  # an endpoint that fails or times out must not cost the user an answer

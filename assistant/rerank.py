@@ -5,7 +5,9 @@ Retrieval weighs what a paragraph is about; "When was the policy brief released?
 answered by the paragraph that dates it, which often ranks just below one about the
 same brief that gives no date. Only the kinds fact extraction finds reliably in either
 language are used (assistant.abstain.RELIABLE_KINDS); a provision cited by number keeps
-its place (dev: council hit@1 +0.021, the same within the first 2, 3 or 5 hits).
+its place (dev: council hit@1 +0.021, the same within the first 2, 3 or 5 hits). Whether
+to answer at all is judged before, on the search's order: a paragraph moved up for holding
+any figure would make "How many languages does ITU work in?" look answerable.
 """
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ def signals(assistant: Assistant, text: str) -> dict:
     a provision it cites by number that no document has declines it by name."""
     index = assistant.index
     vector = index.embed_query(text)
-    hits = assistant.retrieve(text, k=5, vector=vector)
+    hits = index.search(text, k=5, vector=vector)
     sentences = index.sentences(hits[:PARAGRAPHS_READ])
     judgements = [_judgement(index, analyse(text), vector, hits, sentences)]
     wording = unnamed_wording(index, text, hits)

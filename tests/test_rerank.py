@@ -9,6 +9,7 @@ from assistant.facts import facts
 from assistant.question import analyse
 from assistant.rerank import LOOKED_AT, asked_kind_first
 from index.model import Hit
+from index.retrieve import Filters
 
 
 def _hit(paragraph: str, text: str, exact: bool = False) -> Hit:
@@ -41,7 +42,10 @@ def test_how_many_times_is_answered_by_a_count_in_words():
 
 
 def test_a_count_question_is_answered_from_the_paragraph_that_gives_the_count(corpus_index):
-    answer = Assistant(corpus_index.config, corpus_index).ask("How many participants will attend SDG Digital Day in person?")
+    # Searched in the report, ¶6.1 announcing the Day comes first and ¶6.4 with its figures second.
+    answer = Assistant(corpus_index.config, corpus_index).ask(
+        "How many participants will attend SDG Digital Day in person?",
+        filters=Filters(document="council-2023-un-cooperation-report-ar"))
     assert not answer.abstained, answer.text
     assert answer.retrieved[0].key == ("council-2023-un-cooperation-report-ar", "6.4")
     assert "300" in answer.text.splitlines()[0]
