@@ -168,7 +168,7 @@ class Assistant:
             return
         # Whether to answer was judged on the search's order (see assistant.rerank).
         reordered = asked_kind_first(question, hits)
-        if reordered != hits:
+        if reordered is not hits:
             answer.retrieved = hits = reordered
             scored = score_sentences(question, vector, hits, sentences)
         if references(query) and hits[0].exact_match:
