@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
+from dataclasses import replace
 from functools import cached_property
 
 import numpy as np
@@ -171,14 +172,31 @@ class Assistant:
         if reordered is not hits:
             answer.retrieved = hits = reordered
             scored = score_sentences(question, vector, hits, sentences)
+        compared = self.index.named(query).compared
         if references(query) and hits[0].exact_match:
             chosen = self._cited_provisions(answer, query, question, vector)
+        elif len(compared) > 1:
+            chosen = self._from_each(hits, question, vector, compared)
         else:
             chosen = choose(question, vector, scored, sentences, hits)
         hits = answer.retrieved
         chosen = sorted(chosen, key=lambda s: (s.hit_index, s.n))
         lines = [f"{s.text} [{answer.cite(hits[s.hit_index], s.text)}]" for s in chosen]
         answer.text = "\n".join([self._lead(answer, question, chosen)] + lines)
+
+    def _from_each(self, hits: list[Hit], question: Question, vector, compared: frozenset[frozenset[str]]) -> list[Scored]:
+        """The answer to a question asked of several texts: the best sentence (or pair) of each
+        text's first paragraph among the hits (Index.search puts one of each there). Their
+        sentences are not compared with one another: they may be in two languages."""
+        chosen = []
+        for work in compared:
+            n = next((n for n, hit in enumerate(hits) if hit.is_of(work)), None)
+            if n is None:
+                continue
+            sentences = self.index.sentences([hits[n]])
+            scored = score_sentences(question, vector, [hits[n]], sentences)
+            chosen += [replace(s, hit_index=n) for s in choose(question, vector, scored, sentences, [hits[n]])[:2]]
+        return chosen
 
     def _cited_provisions(self, answer: Answer, query: str, question: Question, vector) -> list[Scored]:
         """The sentences answering a question that cites provisions by number ("What does

@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -213,10 +213,35 @@ class Index:
         vector = self.embed_query(query) if vector is None else vector
         with self._reading() as generation:
             self.fresh()
-            ranked = generation.retriever.rank(query, vector, filters, k * 3, self._catalog, self.named(query))
+            named = self.named(query)
+            ranked = generation.retriever.rank(query, vector, filters, k * 3, self._catalog, named)
             hits = self._hits(generation.store, ranked, k * 3)
             swap = language if not (filters.language or filters.document) else ""
-            return self._link_versions(generation.store, hits, swap)[:k]
+            hits = self._link_versions(generation.store, hits, swap)[:k]
+            return self._each_compared(generation, query, vector, filters, named, hits, swap)
+
+    def _each_compared(self, generation: "_Generation", query: str, vector, filters: Filters, named: Named,
+                       hits: list[Hit], language: str) -> list[Hit]:
+        """For a question asked of several texts (Named.compared), each text's best paragraph
+        first, searched within it for what the question asks with the names left out (within
+        one text, the other's name only misleads), then the other hits. "Do the Tampere
+        Convention and the Constitution define 'telecommunication' alike?" had the Convention's
+        definition of itself first and no definition of telecommunication from either."""
+        if not named.compared:
+            return hits
+        unnamed = named.unnamed(query)
+        unnamed_vector = self.embed_query(unnamed) if unnamed != query else vector
+        first_seen = {work: next((n for n, h in enumerate(hits) if h.is_of(work)), len(hits)) for work in named.compared}
+        best = []
+        for work in sorted(named.compared, key=lambda w: (first_seen[w], sorted(w))):
+            admitted = sorted(d for d in work if d in self._catalog and filters.admits(self._catalog[d]))
+            if not admitted:
+                continue
+            version = next((d for d in admitted if self._catalog[d].language == language), admitted[0])
+            ranked = generation.retriever.rank(unnamed, unnamed_vector, replace(filters, document=version), 1,
+                                               self._catalog)
+            best += self._link_versions(generation.store, self._hits(generation.store, ranked, 1), language)
+        return (best + [h for h in hits if all(h.key != b.key for b in best)])[:len(hits)]
 
     def _link_versions(self, store: Store, hits: list[Hit], language: str) -> list[Hit]:
         """One hit per provision: the first-ranked version, or the one in `language` when the

@@ -36,9 +36,15 @@ KINDS = {
     "indicators": "indicators framework مؤشرات المؤشرات",
 }
 _KIND_OF = {stem: kind for kind, words in KINDS.items() for stem in tokens(words)}
+# Kinds that name an instrument the way a title does ("the Charter", "الدستور"); the others are
+# also common nouns ("a GA agenda item", "which SDG target", "the indicator framework").
+INSTRUMENTS = {"charter", "declaration", "convention", "constitution", "protocol", "treaty"}
 _SYMBOL_NUMBER = re.compile(r"(\d+(?:/\d+)*)")
 _TITLE_WORD = re.compile(r"\b[A-Z][A-Za-z]*")     # initials are taken from these: "of", "the" are skipped
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+# What joins two things asked about: "and", "both", "compare", "بين", "كل من", "وكيف", "والميثاق".
+_JOINED = re.compile(r"\b(?:and|both|compared?|versus|vs|between)\b|(?<!\S)(?:بين|كل من|مقارنة)(?!\S)"
+                     r"|(?<!\S)و(?:كيف|ما|ماذا|هل|متى|أين|ال)", re.I)
 _SAID_NUMBER = re.compile(r"(?<![\w/])\d+(?:/\d+)*(?![\w/])")   # a number as a question writes it: 140, 80/16
 
 
@@ -48,6 +54,11 @@ class Named:
     by_symbol: frozenset[str]     # named by symbol or number: the question asks about that very text
     identifiers: frozenset[str]   # what named them: not a passage's identifier
     names: frozenset[tuple[str, ...]] = frozenset()  # the token pairs and kind words that named them
+    # Two or more texts the question asks of, each (the ids of its language versions): named by
+    # what names one text only (its symbol, initials, a title pair or an instrument's kind no
+    # other text holds), in a question that joins them ("Do the Tampere Convention and the
+    # Constitution define ...?", "كيف يربط الميثاق ... وكيف يصف دستور الاتحاد ...؟").
+    compared: frozenset[frozenset[str]] = frozenset()
 
     def unnamed(self, query: str) -> str:
         """The question without the words that named a document: they were spent on finding
@@ -87,6 +98,10 @@ class DocumentNames:
             for term in pairs[document] | self._kinds[document]:
                 if holders[term] <= NAME_HOLDERS:
                     self._by_term.setdefault(term, set()).add(document)
+        self._work = {d: symbols.get(d) or d for d in titles}  # language versions share a symbol
+        self._versions: dict[str, set[str]] = {}
+        for document, work in self._work.items():
+            self._versions.setdefault(work, set()).add(document)
         initials: dict[str, set[str]] = {}
         for document, title in titles.items():
             letters = "".join(w[0] for w in _TITLE_WORD.findall(title))
@@ -111,19 +126,31 @@ class DocumentNames:
                     by_symbol.add(document)
                     used.add(said.group(0))
         by_pair, by_kind, names = set(), set(), set()
+        works = {self._work[d] for d in by_symbol}
         spent = set()  # positions of the words a title's pair named: "Convention" in "Tampere Convention"
         for at, pair in enumerate(zip(asked, asked[1:])):
             for document in self._by_term.get(pair, set()) - by_symbol:
                 by_pair.add(document)
                 names.add(pair)
                 spent.update((at, at + 1))
+            works |= self._one_work(self._by_term.get(pair, set()))
         for acronym in _ACRONYM.findall(query):
             for document in self._by_initials.get(acronym, set()) - by_symbol:
                 by_pair.add(document)
                 names.update((t,) for t in tokens(acronym))
+            works |= self._one_work(self._by_initials.get(acronym, set()))
         unspent = [w for at, w in enumerate(asked) if at not in spent]
         for kind in {_KIND_OF[w] for w in unspent if w in _KIND_OF}:  # a kind names a document only when no pair of its title did
             for document in self._by_term.get(kind, set()) - by_symbol - by_pair:
                 by_kind.add(document)
                 names.update((w,) for w in unspent if _KIND_OF.get(w) == kind)
-        return Named(frozenset(by_pair | by_kind), frozenset(by_symbol), frozenset(used), frozenset(names))
+            if kind in INSTRUMENTS:
+                works |= self._one_work(self._by_term.get(kind, set()))
+        compared = frozenset(frozenset(self._versions[w]) for w in works) if len(works) > 1 and _JOINED.search(query) \
+            else frozenset()
+        return Named(frozenset(by_pair | by_kind), frozenset(by_symbol), frozenset(used), frozenset(names), compared)
+
+    def _one_work(self, documents: set[str]) -> set[str]:
+        """The text `documents` are versions of, when they are all of one."""
+        works = {self._work[d] for d in documents}
+        return works if len(works) == 1 else set()

@@ -22,6 +22,11 @@ class Paragraph:
     bullets: list[str] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
 
+    def is_of(self, documents: frozenset[str]) -> bool:
+        """Whether the hit is from one of `documents`, or is a provision one of them holds in
+        another language version."""
+        return self.document in documents or not documents.isdisjoint(self.versions.values())
+
     @property
     def section_title(self) -> str:
         return self.headings[-1] if self.headings else ""
@@ -88,6 +93,11 @@ class Hit:
     @property
     def key(self) -> tuple[str, str]:
         return self.document, self.paragraph
+
+    def is_of(self, documents: frozenset[str]) -> bool:
+        """Whether the hit is from one of `documents`, or is a provision one of them holds in
+        another language version."""
+        return self.document in documents or not documents.isdisjoint(self.versions.values())
 
     @property
     def section_title(self) -> str:
