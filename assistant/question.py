@@ -10,6 +10,8 @@ from index.arabic import identifiers, normalize
 
 # The kind of answer a question asks for, from its wording (English, then Arabic).
 ASKS = [
+    # a day, not only a year or a month: "On what date...", "في أي يوم" ("when" may be a year)
+    ("day", re.compile(r"\b(what|which) (date|day|days)\b|\bon what day\b|ما تاريخ|في أي (يوم|يومين|تاريخ)|أي يوم|أي يومين", re.I)),
     ("date", re.compile(r"\b(when|what date|which (year|month|day|days)|what (year|month|day)|how long ago)\b"
                         r"|متى|ما تاريخ|في أي (يوم|عام|شهر|سنة|تاريخ)|أي يوم|أي يومين|موعد", re.I)),
     ("money", re.compile(r"\bhow much\b.*\b(spen[dt]|cost|pa(y|id)|fund|budget|allocat|contribut)"
@@ -34,7 +36,7 @@ ASKS = [
 @dataclass(frozen=True)
 class Question:
     text: str
-    asks: str                  # "date", "money", "percentage", "number", "place", "name"; "" for an explanation
+    asks: str                  # "day", "date", "money", "percentage", "number", "place", "name"; "" for an explanation
     key_terms: tuple[str, ...]  # figures, years and identifiers an answering paragraph must hold
     given: frozenset[str]      # facts the question itself states: not an answer to it
     wording: str = ""          # what sentences are matched against: the text less the words naming a document
@@ -50,6 +52,8 @@ class Question:
             return any(ch.isdigit() for ch in fact.text)
         if kind == "title":  # a quoted title, or a document's symbol
             return fact.kind == "title" or (fact.kind == "name" and any(ch.isdigit() for ch in fact.text))
+        if kind == "day":  # "24 May 2023", "18-19 سبتمبر"; not "2026" or "May 2023"
+            return fact.kind == "date" and fact.english[:1].isdigit() and not YEAR.fullmatch(fact.text)
         if kind == "number":  # "how many Member States": "25% of the total number" answers it
             return fact.kind in ("number", "percentage", "money")
         return fact.kind == kind

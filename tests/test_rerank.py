@@ -49,3 +49,13 @@ def test_a_count_question_is_answered_from_the_paragraph_that_gives_the_count(co
     assert not answer.abstained, answer.text
     assert answer.retrieved[0].key == ("council-2023-un-cooperation-report-ar", "6.4")
     assert "300" in answer.text.splitlines()[0]
+
+
+def test_what_date_asks_for_a_day_not_a_year():
+    question = analyse("On what date did the working group consider its final report?")
+    assert question.asks == "day"
+    yearly = _hit("1", "The Global Mechanism starts its work in 2026.")
+    daily = _hit("2", "The working group considered its final report on 11 July 2025.")
+    assert [h.paragraph for h in asked_kind_first(question, [yearly, daily])] == ["2", "1"]
+    assert analyse("في أي يومين من سبتمبر تنعقد القمة؟").asks == "day"
+    assert analyse("In which year was the Convention adopted?").asks == "date"   # a year answers it
