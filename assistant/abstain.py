@@ -20,6 +20,7 @@ from index.api import Index
 from index.arabic import identifiers, normalize
 from index.language import script
 from index.model import Hit
+from index.named_blocks import blocks_asked
 from index.provision_refs import references
 
 
@@ -80,9 +81,11 @@ def decided(question: Question, hits: list[Hit], scored: list[Scored], index: In
     """True: abstain, False: answer, whatever the similarities; None: the floors decide."""
     if not hits or not scored or ruled_out(question, hits, scored, index):
         return True
-    if _named_in(question.text, hits[0].text) or (hits[0].exact_match and references(question.text)):
-        # The question names an identifier or acronym the top paragraph holds, or cites it by
-        # number: "What does Article 19 say?" is as far from any sentence as it is answerable.
+    if (_named_in(question.text, hits[0].text) or (hits[0].exact_match and references(question.text))
+            or hits[0].paragraph in blocks_asked(question.text)):
+        # The question names an identifier or acronym the top paragraph holds, cites it by
+        # number, or names its block ("...listed as references"): "What does Article 19 say?"
+        # is as far from any sentence as it is answerable.
         return False
     return None
 

@@ -25,6 +25,7 @@ from index.arabic import tokens
 from index.config import Config
 from index.language import question_language
 from index.model import DocumentInfo, Hit
+from index.named_blocks import blocks_asked
 from index.provision_refs import ProvisionRef, references
 from index.retrieve import Filters
 
@@ -177,6 +178,8 @@ class Assistant:
             chosen = self._cited_provisions(answer, query, question, vector)
         elif len(compared) > 1:
             chosen = self._from_each(hits, question, vector, compared)
+        elif hits[0].paragraph in blocks_asked(query):  # "...listed as references": from that block only
+            chosen = self._from_hit(hits, 0, question, vector)
         else:
             chosen = choose(question, vector, scored, sentences, hits)
         hits = answer.retrieved
@@ -191,12 +194,15 @@ class Assistant:
         chosen = []
         for work in compared:
             n = next((n for n, hit in enumerate(hits) if hit.is_of(work)), None)
-            if n is None:
-                continue
-            sentences = self.index.sentences([hits[n]])
-            scored = score_sentences(question, vector, [hits[n]], sentences)
-            chosen += [replace(s, hit_index=n) for s in choose(question, vector, scored, sentences, [hits[n]])[:2]]
+            if n is not None:
+                chosen += self._from_hit(hits, n, question, vector)[:2]
         return chosen
+
+    def _from_hit(self, hits: list[Hit], n: int, question: Question, vector) -> list[Scored]:
+        """The sentences that answer from hit `n` alone."""
+        sentences = self.index.sentences([hits[n]])
+        scored = score_sentences(question, vector, [hits[n]], sentences)
+        return [replace(s, hit_index=n) for s in choose(question, vector, scored, sentences, [hits[n]])]
 
     def _cited_provisions(self, answer: Answer, query: str, question: Question, vector) -> list[Scored]:
         """The sentences answering a question that cites provisions by number ("What does

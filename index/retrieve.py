@@ -29,6 +29,7 @@ from index.document_names import NOTHING_NAMED, Named
 from index.language import language_script, script
 from index.lexical import LexicalIndex
 from index.model import DocumentInfo
+from index.named_blocks import blocks_asked
 from index.operative_parts import asked
 from index.provision_refs import ProvisionRef, references
 from index.schema import paragraph_key, sentence_id
@@ -42,7 +43,8 @@ MAX_IDENTIFIERS = 20     # a pasted list of codes is not a question; each costs 
 NAMED_WEIGHT = 0.5
 NAMED_DOCUMENT_BONUS = 0.15  # a named document's paragraphs rise, without outranking a much better answer
 SYMBOL_BONUS = 0.5         # "Decision 11", "القرار 80/16": the question is about that text; its paragraphs lead
-PART_BONUS = 1.0           # "What does Resolution 140 resolve?": its "resolves" part (dev: 0.15-1.0 alike)
+PART_BONUS = 1.0           # "What does Resolution 140 resolve?": its "resolves" part (dev: 0.15-1.0 alike);
+                           # "the purpose of this report": its Purpose block
 HEADER = "front.header"
 _HAS_DIGIT = re.compile(r"\d")  # only identifiers with a digit are exact enough to win outright
 # Filtered dense search (Retriever.nearest_chunks, nearest_sentences). Chroma's `where`
@@ -106,7 +108,7 @@ class Retriever:
         exact = {cid for needle in exact_identifiers(query) if needle.casefold() not in named.identifiers
                  for cid in self.lexical.containing(needle, filters.fields())}
         exact |= {cid for ref, chunks in self.cited(query, filters, named).items() if ref.ranks_first for cid in chunks}
-        parts = self.addressed_parts(query, filters, named)
+        parts = self.addressed_parts(query, filters, named) | self.named_blocks(query, filters, named, catalog)
         asked_in = script(query)
         unreadable = frozenset(cid for cid, _ in dense
                                if (info := catalog.get(paragraph_key(cid)[0])) and language_script(info.language) != asked_in)
@@ -118,6 +120,16 @@ class Retriever:
         wanted = asked(query) if named.by_symbol else None
         return frozenset(cid for cid, _ in self.lexical.chunks(filters.fields(), set(named.by_symbol))
                          if wanted.holds(paragraph_key(cid)[1])) if wanted else frozenset()
+
+    def named_blocks(self, query: str, filters: Filters, named: Named, catalog: dict[str, DocumentInfo]) -> frozenset[str]:
+        """Chunks of the front-page blocks the question names ("the purpose of this report":
+        index.named_blocks), in the documents it names, else in all admitted."""
+        wanted = blocks_asked(query)
+        if not wanted:
+            return frozenset()
+        documents = set(named.documents | named.by_symbol) or set(catalog)
+        return frozenset(cid for cid, _ in self.lexical.chunks(filters.fields(), documents)
+                         if paragraph_key(cid)[1] in wanted)
 
     def cited(self, query: str, filters: Filters, named: Named = NOTHING_NAMED) -> dict[ProvisionRef, list[str]]:
         """Each provision the question cites by number -> its chunks (none when no admitted

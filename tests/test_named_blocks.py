@@ -1,0 +1,47 @@
+"""Front-page blocks named in a question ("the purpose of this report", "قائمة المراجع") are
+what it asks for: they rank first and the question is answered from them."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import Assistant
+from index.named_blocks import blocks_asked
+from index.retrieve import Filters
+
+
+@pytest.mark.parametrize("question, blocks", [
+    ("What is the purpose of this report?", {"front.purpose"}),
+    ("ما الغرض من هذا التقرير؟", {"front.purpose"}),
+    ("Which earlier Council documents are listed as references?", {"front.references"}),
+    ("ما أحدث وثيقة مذكورة في قائمة المراجع؟", {"front.references"}),
+    ("هل تترتب على هذا التقرير أي آثار مالية؟", {"front.financial"}),
+    ("What action is required by the Council?", {"front.action"}),
+    # "purpose" and "summary" are everyday words unless a report or document is spoken of
+    ("What is the purpose of the WSIS Forum?", set()),
+    ("ما الغرض من القمة؟", set()),
+    ("Which countries led the consultations?", set()),
+])
+def test_the_blocks_a_question_names(question, blocks):
+    assert blocks_asked(question) == blocks
+
+
+@pytest.fixture(scope="module")
+def assistant(corpus_index):
+    return Assistant(corpus_index.config, corpus_index)
+
+
+REPORT = Filters(document="council-2023-un-cooperation-report-ar")
+
+
+def test_the_purpose_of_a_report_is_its_purpose_block(assistant):
+    answer = assistant.ask("What is this report for? Tell me its purpose.", filters=REPORT)
+    assert answer.retrieved[0].paragraph == "front.purpose"
+
+
+def test_a_question_naming_the_references_is_answered_from_them(assistant):
+    # An English question against the Arabic list of symbols scores under the similarity floor;
+    # naming the block is enough, as citing an article by number is.
+    answer = assistant.ask("Which Council documents does the reference list give?", filters=REPORT)
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].hit.paragraph == "front.references"
+    assert "C23/INF/9" in answer.text
