@@ -173,19 +173,25 @@ class Assistant:
         if reordered is not hits:
             answer.retrieved = hits = reordered
             scored = score_sentences(question, vector, hits, sentences)
-        compared = self.index.named(query).compared
         if references(query) and hits[0].exact_match:
             chosen = self._cited_provisions(answer, query, question, vector)
-        elif len(compared) > 1:
-            chosen = self._from_each(hits, question, vector, compared)
-        elif hits[0].paragraph in blocks_asked(query):  # "...listed as references": from that block only
-            chosen = self._from_hit(hits, 0, question, vector)
         else:
-            chosen = choose(question, vector, scored, sentences, hits)
+            chosen = self._from_named(hits, query, question, vector) or choose(question, vector, scored, sentences, hits)
         hits = answer.retrieved
         chosen = sorted(chosen, key=lambda s: (s.hit_index, s.n))
         lines = [f"{s.text} [{answer.cite(hits[s.hit_index], s.text)}]" for s in chosen]
         answer.text = "\n".join([self._lead(answer, question, chosen)] + lines)
+
+    def _from_named(self, hits: list[Hit], query: str, question: Question, vector) -> list[Scored]:
+        """The sentences of what the question names: each text of a question asked of several,
+        or the top paragraph when it is the block the question names ("...listed as
+        references"). None otherwise, or when a filter left none of them."""
+        compared = self.index.named(query).compared
+        if len(compared) > 1:
+            return self._from_each(hits, question, vector, compared)
+        if hits[0].paragraph in blocks_asked(query):
+            return self._from_hit(hits, 0, question, vector)
+        return []
 
     def _from_each(self, hits: list[Hit], question: Question, vector, compared: frozenset[frozenset[str]]) -> list[Scored]:
         """The answer to a question asked of several texts: the best sentence (or pair) of each
