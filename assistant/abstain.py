@@ -82,7 +82,7 @@ def decided(question: Question, hits: list[Hit], scored: list[Scored], index: In
     if not hits or not scored or ruled_out(question, hits, scored, index):
         return True
     if (_named_in(question.text, hits[0].text) or (hits[0].exact_match and references(question.text))
-            or hits[0].paragraph in blocks_asked(question.text)):
+            or hits[0].paragraph in blocks_asked(question.text, of_one_document=True)):
         # The question names an identifier or acronym the top paragraph holds, cites it by
         # number, or names its block ("...listed as references"): "What does Article 19 say?"
         # is as far from any sentence as it is answerable.

@@ -189,7 +189,7 @@ class Assistant:
         compared = self.index.named(query).compared
         if len(compared) > 1:
             return self._from_each(hits, question, vector, compared)
-        if hits[0].paragraph in blocks_asked(query):
+        if hits[0].paragraph in blocks_asked(query, of_one_document=True):
             return self._from_hit(hits, 0, question, vector)
         return []
 
