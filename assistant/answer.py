@@ -228,18 +228,22 @@ class Assistant:
 
     @staticmethod
     def _lead(answer: Answer, question: Question, chosen: list[Scored]) -> str:
-        """The first line. When the quotes are in another language than the question, it
-        says so and leads with what needs no translation: the dates, numbers, places and
-        names of the quoted sentences, written for the asker (the kind asked for first)."""
-        quoted = answer.retrieved[chosen[0].hit_index].language
-        if not quoted or quoted == answer.language:
+        """The first line. When quotes are in another language than the question, it says so
+        and leads with what needs no translation: the dates, numbers, places and names of
+        those quotes, written for the asker (the kind asked for first)."""
+        foreign = [s for s in chosen if answer.retrieved[s.hit_index].language not in ("", answer.language)]
+        if not foreign:
             return text("intro", answer.language)
-        found = [f for s in chosen for f in facts(s.text) if f.written_for(answer.language) not in question.given]
+        first = answer.retrieved[foreign[0].hit_index]
+        found = [f for s in foreign for f in facts(s.text) if f.written_for(answer.language) not in question.given]
         if question.kinds:  # a fact of another kind than asked for would read as the answer: leave it out
             found = [f for f in found if any(question.answered_by(f, kind) for kind in question.kinds)]
         lead = list(dict.fromkeys(f.written_for(answer.language) for f in found))[:LEAD_FACTS]
-        intro = text("intro_quoting", answer.language, source=language_name(quoted, answer.language))
-        return f"{intro} {'; '.join(lead)} [{answer.citations[0].n}]" if lead else intro
+        # Some quotes in the asker's language, some not: a question asked of two texts.
+        intro = text("intro_quoting" if len(foreign) == len(chosen) else "intro_quoting_some", answer.language,
+                     source=language_name(first.language, answer.language))
+        cited = next(c.n for c in answer.citations if c.hit.key == first.key)
+        return f"{intro} {'; '.join(lead)} [{cited}]" if lead else intro
 
     def _resolve_followup(self, answer: Answer, history: list[Turn]) -> str:
         """The question to search with. When the LLM fails to condense a follow-up, the

@@ -51,3 +51,4 @@ def test_each_text_is_quoted_in_its_own_language_when_the_asker_s_is_missing(ass
     documents = {c.hit.document for c in answer.citations}
     assert "UN-CHARTER@ar" in documents              # the Arabic version, the asker's
     assert "itu-constitution-excerpt-en" in documents  # indexed in English only
+    assert "بعضها مقتبس أدناه باللغة الإنكليزية" in answer.text.splitlines()[0]   # "some quoted in English"
