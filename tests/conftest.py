@@ -56,3 +56,10 @@ def corpus_index(tmp_path_factory, corpus_vectors) -> Index:
     summary = index.sync([CORPUS])
     assert summary.errors == [] and summary.embedded == 0
     return index
+
+
+@pytest.fixture(scope="session")
+def corpus_assistant(corpus_index):
+    """The assistant over the whole bundled corpus."""
+    from assistant.answer import Assistant
+    return Assistant(corpus_index.config, corpus_index)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import Assistant
 from index.document_names import DocumentNames
 
 TITLES = {"tampere": "Tampere Convention on the Provision of Telecommunication Resources",
@@ -31,13 +30,8 @@ def test_the_texts_a_question_is_asked_of(question, compared):
     assert sorted(map(set, NAMES.named(question).compared), key=sorted) == compared
 
 
-@pytest.fixture(scope="module")
-def assistant(corpus_index):
-    return Assistant(corpus_index.config, corpus_index)
-
-
-def test_a_question_asked_of_two_texts_quotes_each(assistant):
-    answer = assistant.ask("Is 'telecommunication' defined the same way in the Tampere Convention and in the ITU Constitution?")
+def test_a_question_asked_of_two_texts_quotes_each(corpus_assistant):
+    answer = corpus_assistant.ask("Is 'telecommunication' defined the same way in the Tampere Convention and in the ITU Constitution?")
     assert not answer.abstained, answer.text
     cited = {c.hit.document: c.hit.paragraph for c in answer.citations}
     # the Convention's definition of telecommunications, not its definition of itself (Article 1.4)
@@ -45,8 +39,8 @@ def test_a_question_asked_of_two_texts_quotes_each(assistant):
     assert "itu-constitution-excerpt-en" in cited
 
 
-def test_each_text_is_quoted_in_its_own_language_when_the_asker_s_is_missing(assistant):
-    answer = assistant.ask("كيف يربط الميثاق الوكالات المتخصصة بالأمم المتحدة، وكيف يصف دستور الاتحاد صلته بالمنظمة؟")
+def test_each_text_is_quoted_in_its_own_language_when_the_asker_s_is_missing(corpus_assistant):
+    answer = corpus_assistant.ask("كيف يربط الميثاق الوكالات المتخصصة بالأمم المتحدة، وكيف يصف دستور الاتحاد صلته بالمنظمة؟")
     assert not answer.abstained, answer.text
     documents = {c.hit.document for c in answer.citations}
     assert "UN-CHARTER@ar" in documents              # the Arabic version, the asker's

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import Assistant
 from index.named_blocks import blocks_asked
 from index.retrieve import Filters
 
@@ -26,29 +25,24 @@ def test_the_blocks_a_question_names(question, blocks):
     assert blocks_asked(question) == blocks
 
 
-@pytest.fixture(scope="module")
-def assistant(corpus_index):
-    return Assistant(corpus_index.config, corpus_index)
-
-
 REPORT = Filters(document="council-2023-un-cooperation-report-ar")
 
 
-def test_the_purpose_of_a_report_is_its_purpose_block(assistant):
-    answer = assistant.ask("What is this report for? Tell me its purpose.", filters=REPORT)
+def test_the_purpose_of_a_report_is_its_purpose_block(corpus_assistant):
+    answer = corpus_assistant.ask("What is this report for? Tell me its purpose.", filters=REPORT)
     assert answer.retrieved[0].paragraph == "front.purpose"
 
 
-def test_a_question_naming_the_references_is_answered_from_them(assistant):
+def test_a_question_naming_the_references_is_answered_from_them(corpus_assistant):
     # An English question against the Arabic list of symbols scores under the similarity floor;
     # naming the block is enough, as citing an article by number is.
-    answer = assistant.ask("Which Council documents does the reference list give?", filters=REPORT)
+    answer = corpus_assistant.ask("Which Council documents does the reference list give?", filters=REPORT)
     assert not answer.abstained, answer.text
     assert answer.citations[0].hit.paragraph == "front.references"
     assert "C23/INF/9" in answer.text
 
 
-def test_a_label_word_in_its_everyday_sense_does_not_lift_the_block(assistant):
+def test_a_label_word_in_its_everyday_sense_does_not_lift_the_block(corpus_assistant):
     # even asked of the report alone: "for what purpose do the standards bodies work with OHCHR?"
-    answer = assistant.ask("لأي غرض تتعاون منظمات وضع المعايير مع مكتب حقوق الإنسان؟", filters=REPORT)
+    answer = corpus_assistant.ask("لأي غرض تتعاون منظمات وضع المعايير مع مكتب حقوق الإنسان؟", filters=REPORT)
     assert answer.retrieved[0].paragraph != "front.purpose"

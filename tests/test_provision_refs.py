@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import Assistant
 from assistant.facts import facts
 from assistant.question import analyse
 from index.document_names import DocumentNames
@@ -89,53 +88,48 @@ def test_a_kind_word_inside_a_title_names_that_title_only():
     assert names.named("What does the Convention say about the Council?").documents == {"tampere", "cv"}
 
 
-@pytest.fixture(scope="module")
-def assistant(corpus_index):
-    return Assistant(corpus_index.config, corpus_index)
-
-
-def test_a_cited_article_is_answered_in_the_askers_language_version(assistant):
-    answer = assistant.ask("What does Article 19 of the UN Charter say?")
+def test_a_cited_article_is_answered_in_the_askers_language_version(corpus_assistant):
+    answer = corpus_assistant.ask("What does Article 19 of the UN Charter say?")
     assert not answer.abstained, answer.text
     first = answer.citations[0].hit
     assert (first.document, first.paragraph) == ("UN-CHARTER@en", "Article 19")
     assert "arrears" in answer.text.splitlines()[1]
 
 
-def test_an_article_of_several_paragraphs_is_quoted_whole_in_reading_order(assistant):
-    answer = assistant.ask("ما الذي تنص عليه المادة 26 من الإعلان العالمي؟")
+def test_an_article_of_several_paragraphs_is_quoted_whole_in_reading_order(corpus_assistant):
+    answer = corpus_assistant.ask("ما الذي تنص عليه المادة 26 من الإعلان العالمي؟")
     assert not answer.abstained, answer.text
     assert [(c.hit.document, c.hit.paragraph) for c in answer.citations] == [
         ("A/RES/217(III)@ar", f"Article 26.{n}") for n in (1, 2, 3)]
 
 
-def test_a_provision_the_documents_do_not_have_is_declined_by_name(assistant):
-    answer = assistant.ask("What does Article 112 of the UN Charter provide?")
+def test_a_provision_the_documents_do_not_have_is_declined_by_name(corpus_assistant):
+    answer = corpus_assistant.ask("What does Article 112 of the UN Charter provide?")
     assert answer.abstained
     assert answer.text.startswith("The indexed documents have no Article 112 (searched in: Charter of the United Nations")
-    arabic = assistant.ask("ما الذي يقيسه المؤشر 9.c.7؟")
+    arabic = corpus_assistant.ask("ما الذي يقيسه المؤشر 9.c.7؟")
     assert arabic.abstained and arabic.text.startswith("لا تتضمن الوثائق المفهرسة المؤشر 9.c.7")
 
 
-def test_a_cited_provision_that_exists_in_one_language_version_only_is_found(assistant):
+def test_a_cited_provision_that_exists_in_one_language_version_only_is_found(corpus_assistant):
     """The Arabic SDG targets file lacks target 16.1 (its source omits it); the English one has it."""
-    answer = assistant.ask("ما مضمون الغاية 16.1 من أهداف التنمية المستدامة؟")
+    answer = corpus_assistant.ask("ما مضمون الغاية 16.1 من أهداف التنمية المستدامة؟")
     assert not answer.abstained, answer.text
     assert (answer.citations[0].hit.document, answer.citations[0].hit.paragraph) == ("SDG-TARGETS@en", "16.1")
 
 
-def test_a_question_naming_a_document_by_its_initials_is_answered_from_it(assistant):
+def test_a_question_naming_a_document_by_its_initials_is_answered_from_it(corpus_assistant):
     """"UDHR" names the Declaration; its name was spent on finding it, so the rest of the
     question ("about education") decides whether, and with what, it is answered."""
-    answer = assistant.ask("What does the UDHR say about education?")
+    answer = corpus_assistant.ask("What does the UDHR say about education?")
     assert not answer.abstained, answer.text
     first = answer.citations[0].hit
     assert first.document == "A/RES/217(III)@en" and first.paragraph.startswith("Article 26"), answer.text
 
 
-def test_an_answer_quotes_the_language_of_the_paragraph_retrieval_put_first(assistant):
+def test_an_answer_quotes_the_language_of_the_paragraph_retrieval_put_first(corpus_assistant):
     """An Arabic question about an English resolution: e5 scores the Arabic Charter's sentences
     higher than the resolution's only because they share the question's language."""
-    answer = assistant.ask("ما الدعم الذي يطلبه القرار 80/16 من الأمين العام؟")
+    answer = corpus_assistant.ask("ما الدعم الذي يطلبه القرار 80/16 من الأمين العام؟")
     assert not answer.abstained, answer.text
     assert {c.hit.document for c in answer.citations} == {"A/RES/80/16@en"}, answer.text

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import Assistant
 from assistant.facts import facts
 from assistant.question import analyse
 from assistant.rerank import LOOKED_AT, asked_kind_first
@@ -41,9 +40,9 @@ def test_how_many_times_is_answered_by_a_count_in_words():
     assert [f.kind for f in facts("عانت منها البشرية مرتين")] == ["number"]
 
 
-def test_a_count_question_is_answered_from_the_paragraph_that_gives_the_count(corpus_index):
+def test_a_count_question_is_answered_from_the_paragraph_that_gives_the_count(corpus_assistant):
     # Searched in the report, ¶6.1 announcing the Day comes first and ¶6.4 with its figures second.
-    answer = Assistant(corpus_index.config, corpus_index).ask(
+    answer = corpus_assistant.ask(
         "How many participants will attend SDG Digital Day in person?",
         filters=Filters(document="council-2023-un-cooperation-report-ar"))
     assert not answer.abstained, answer.text
