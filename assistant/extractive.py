@@ -20,6 +20,7 @@ from assistant.facts import facts
 from assistant.question import Question
 from index.api import Sentence
 from index.arabic import tokens
+from index.bilingual import translated
 from index.language import script
 from index.model import Hit
 
@@ -69,8 +70,12 @@ def score_sentences(question: Question, vector, hits: list[Hit], sentences: dict
 
 def _distinctive_weights(question: str, texts: list[str]):
     """A function giving the weighted share of the question's words a sentence holds;
-    a word's weight is its inverse frequency among the candidate sentences."""
+    a word's weight is its inverse frequency among the candidate sentences. Sentences in
+    the other script are looked at for the question's words translated (index.bilingual),
+    and for the ones no script changes (figures, acronyms)."""
     wanted = set(tokens(question))
+    if texts and script(question) != script(" ".join(texts)):
+        wanted |= set(translated(question))
     held = [set(tokens(t)) for t in texts]
     weight = {w: math.log(1 + len(held) / (1 + sum(w in h for h in held))) for w in wanted}
     total = sum(weight.values())

@@ -6,10 +6,11 @@ XQUAD_DIR holds xquad.ar.json and xquad.en.json (SQuAD format, 240 parallel
 paragraphs, 1190 parallel questions). Each context is written as one .txt file
 (evals.datasets, as `council eval --squad` does) and indexed through the
 product's own path (Index.sync): the Arabic contexts in one store, the English
-ones in another. Three pairs are scored - ar->ar, en->ar (English questions over
-the Arabic contexts) and en->en - with R@1, R@5 and MRR@10 for dense only, dense
-with sentence vectors, lexical only (BM25), plain RRF and the product's fusion
-(Index.search). A question is answered by the context it was written for.
+ones in another. Four pairs are scored - ar->ar, en->ar (English questions over
+the Arabic contexts), ar->en and en->en - with R@1, R@5 and MRR@10 for dense only, dense
+with sentence vectors, lexical only (BM25), BM25 of the question's words translated
+(index.bilingual), plain RRF and the product's fusion (Index.search). A question
+is answered by the context it was written for.
 
 Passage vectors are cached under --data-dir (index.embed's EmbeddingCache), so a
 rerun with the same --data-dir embeds no passage. Search latency is timed end to
@@ -33,8 +34,8 @@ from index.api import Index
 from index.config import Config
 from index.retrieve import CANDIDATES
 
-PAIRS = (("ar->ar", "ar", "ar"), ("en->ar", "en", "ar"), ("en->en", "en", "en"))
-METHODS = ("dense", "dense+sent", "lexical", "rrf", "fusion")
+PAIRS = (("ar->ar", "ar", "ar"), ("en->ar", "en", "ar"), ("ar->en", "ar", "en"), ("en->en", "en", "en"))
+METHODS = ("dense", "dense+sent", "lexical", "translated", "rrf", "fusion")
 PLAIN_RRF_K = 60  # the textbook constant (Cormack et al. 2009): the baseline, not the product's choice
 DEPTH = 10        # ranks looked at: MRR@10
 
@@ -105,6 +106,7 @@ def run_pair(index: Index, questions: list[tuple[str, str]], timed: int) -> tupl
         ranks["dense"].append(rank_of(gold, documents([c for c, _ in parts["dense"]])))
         ranks["dense+sent"].append(rank_of(gold, documents([c for c, _ in parts["dense+sent"]])))
         ranks["lexical"].append(rank_of(gold, documents([c for c, _ in parts["lexical"]])))
+        ranks["translated"].append(rank_of(gold, documents([c for c, _ in parts["translated"]])))
         ranks["rrf"].append(rank_of(gold, documents(plain_rrf(parts["dense"], parts["lexical"]))))
         ranks["fusion"].append(rank_of(gold, [h.document for h in hits]))
     latency = {"end_to_end_ms": statistics.median(end_to_end) if end_to_end else None, "timed_queries": len(end_to_end),

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
+from index.bilingual import translated
 from index.config import Config
 from index.embed import Embedder, EmbeddingCache, load_embedder
 from index.lexical import LexicalIndex
@@ -273,7 +274,8 @@ class Index:
             self.fresh()
             return {"dense": generation.store.nearest_everywhere("chunks", vector, CANDIDATES),
                     "dense+sent": generation.retriever.dense(vector, Filters(), self._catalog),
-                    "lexical": self.lexical.search(query, CANDIDATES)}
+                    "lexical": self.lexical.search(query, CANDIDATES),
+                    "translated": self.lexical.search_tokens(translated(query), CANDIDATES)}
 
     def _hits(self, store: Store, ranked: list[Ranked], k: int) -> list[Hit]:
         """Hits for ranked chunks that still exist (another process may have just removed one)."""

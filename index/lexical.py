@@ -167,7 +167,11 @@ class LexicalIndex:
 
     def search(self, query: str, n: int, filters: dict | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) best first."""
-        words = list(dict.fromkeys(tokens(query)))
+        return self.search_tokens(tokens(query), n, filters)
+
+    def search_tokens(self, analyzed: list[str], n: int, filters: dict | None = None) -> list[tuple[str, float]]:
+        """`search` for tokens the analyzer already produced (index.bilingual's translations)."""
+        words = list(dict.fromkeys(analyzed))
         known = self._known(words)
         limit = max(1, int(MAX_DOCUMENT_FREQUENCY * self.size()))
         useful = [w for w in words if 0 < known.get(w, 0) <= limit] or [w for w in words if w in known]
