@@ -10,6 +10,7 @@ from pathlib import Path
 from assistant.answer import Assistant
 from assistant.model import Answer
 from assistant.uploads import Refusal, check_upload, place_upload
+from index import bilingual
 from index.config import Config
 from index.model import DocumentInfo, Hit
 from index.retrieve import Filters
@@ -32,6 +33,9 @@ class ChatApp:
         self.config = config
         self.assistant = Assistant(config)
         self.index = self.assistant.index
+        # The word lists that translate questions across scripts take 1-2 s to load: loaded
+        # while the server starts, not when the first question waits for them.
+        threading.Thread(target=bilingual.tables, name="council-bilingual", daemon=True).start()
 
     @property
     def mode(self) -> str:

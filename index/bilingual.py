@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import re
 import sys
+import threading
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -27,19 +28,26 @@ DICTIONARY = Path(__file__).parent / "data" / "freedict_ar_en.tsv.gz"
 GLOSSARY = Path(__file__).parent / "data" / "un_itu_glossary.tsv"
 PER_WORD = 3  # translations kept per word, commonest first: a dictionary lists rare senses too
 LONGEST_TERM = 8  # words, after stopwords: "instructs the director of the telecommunication ... bureau"
+_LOADING = threading.Lock()
+
+
+def tables() -> dict[str, dict[tuple[str, ...], list[str]]]:
+    """{"ar": Arabic tokens -> English tokens, "en": English tokens -> Arabic tokens}, loaded
+    once: a question that comes while the chat's warm-up loads them waits for it."""
+    with _LOADING:
+        return _load()
 
 
 @lru_cache(maxsize=1)
-def _tables() -> dict[str, dict[tuple[str, ...], list[str]]]:
-    """{"ar": Arabic tokens -> English tokens, "en": English tokens -> Arabic tokens}: the
-    glossary's terms (one or more words) with all their words, then FreeDict's single words
+def _load() -> dict[str, dict[tuple[str, ...], list[str]]]:
+    """The glossary's terms (one or more words) with all their words, then FreeDict's single words
     with their PER_WORD commonest translations, where the glossary has none."""
-    tables: dict[str, dict[tuple[str, ...], list[str]]] = {"ar": {}, "en": {}}
+    found: dict[str, dict[tuple[str, ...], list[str]]] = {"ar": {}, "en": {}}
     for english, arabic in _pairs(GLOSSARY):
         en, ar = tuple(tokens(english)), tuple(tokens(arabic))
         if en and ar:
-            tables["en"][en] = list(dict.fromkeys(tables["en"].get(en, []) + list(ar)))
-            tables["ar"][ar] = list(dict.fromkeys(tables["ar"].get(ar, []) + list(en)))
+            found["en"][en] = list(dict.fromkeys(found["en"].get(en, []) + list(ar)))
+            found["ar"][ar] = list(dict.fromkeys(found["ar"].get(ar, []) + list(en)))
     words: dict[str, dict[str, Counter]] = {"ar": defaultdict(Counter), "en": defaultdict(Counter)}
     for english, arabic in _pairs(DICTIONARY):
         for en in tokens(english):
@@ -47,9 +55,9 @@ def _tables() -> dict[str, dict[tuple[str, ...], list[str]]]:
                 words["en"][en][ar] += 1
                 words["ar"][ar][en] += 1
     for side, table in words.items():
-        for word, found in table.items():
-            tables[side].setdefault((word,), [t for t, _ in found.most_common(PER_WORD)])
-    return tables
+        for word, senses in table.items():
+            found[side].setdefault((word,), [t for t, _ in senses.most_common(PER_WORD)])
+    return found
 
 
 def _pairs(path: Path) -> list[tuple[str, str]]:
@@ -68,7 +76,7 @@ _HOW = re.compile(r"\bhow\s+(?:many|much|long|often|far|old|soon|large|big)\b", 
 def translated(query: str) -> list[str]:
     """The query's words in the other script, as lexical tokens: the longest glossary term
     at each word first, else the word's own translations."""
-    table = _tables()["ar" if script(query) == "ar" else "en"]
+    table = tables()["ar" if script(query) == "ar" else "en"]
     words, out, i = tokens(_HOW.sub(" ", query)), [], 0
     while i < len(words):
         span = next((n for n in range(min(LONGEST_TERM, len(words) - i), 0, -1)

@@ -23,13 +23,13 @@ def test_a_glossary_term_is_translated_whole():
 
 def test_without_the_dictionary_only_glossary_terms_are_translated(monkeypatch, capsys):
     monkeypatch.setattr(bilingual, "DICTIONARY", Path("/nonexistent/freedict_ar_en.tsv.gz"))
-    bilingual._tables.cache_clear()
+    bilingual._load.cache_clear()
     try:
         assert translated("sunny weather") == []                            # dictionary words
         assert set(tokens("انسحاب سحب")) <= set(translated("withdrawal"))   # a glossary term
         assert "fewer words are matched across Arabic and English" in capsys.readouterr().err
     finally:
-        bilingual._tables.cache_clear()
+        bilingual._load.cache_clear()
 
 
 def test_how_many_is_not_translated():
