@@ -59,6 +59,16 @@ _UNITS_AR = ("مرتين|مرتان|واحد|اثن|ثلاث|اربع|خمس|س�
 NUMBER_WORDS = re.compile(rf"\b(?:{_UNITS_EN})(?:[- ](?:{_UNITS_EN}))*\b"
                           rf"|(?<!\S)و?(?:{_UNITS_AR})(?:ة|ه|ون|ين|ان|تان|تين|ا)?(?!\S)", re.I)
 
+# A provision, part or item named by its number ("Article 50", "Nos. 269B and 269C", "paragraph 14",
+# "المادة 19", "الفقرتين 3 و4") and a list item's own number ("14) be responsible..."): identifiers,
+# not counts. Taken as figures, they answered "how many States are parties?".
+_REFERENCE = re.compile(
+    r"(?:\b(?:Articles?|Nos?\.|numbers?|paragraphs?|subparagraphs?|sections?|chapters?|annex(?:es)?|"
+    r"appendix|appendices|resolutions?|decisions?|recommendations?|rules?|items?|targets?|goals?|indicators?|"
+    r"CS|CV)|(?<!\S)(?:ال|و|ب|ل|لل)?(?:مادة|مادتين|مادتان|مواد|فقرة|فقرتين|فقرات|بند|بنود|قرار|مقرر|رقم|هدف|غاية|مؤشر|فصل|مرفق))"
+    r"\s+\d+[A-Za-z]*(?![/\w])(?:\s*(?:,|and|to|or|و|إلى|أو|-)\s*\d+[A-Za-z]*(?![/\w]))*"
+    r"|^\s*\(?\d+(?:\)|\.(?=\s))", re.I)
+
 # Venues and places that Council and UN documents name, with their English names.
 PLACES = {"نيويورك": "New York", "جنيف": "Geneva", "الدوحة": "Doha", "دبي": "Dubai", "كيغالي": "Kigali",
           "بوخارست": "Bucharest", "باريس": "Paris", "فيينا": "Vienna", "نيروبي": "Nairobi", "تونس": "Tunis",
@@ -116,6 +126,7 @@ def facts(sentence: str) -> list[Fact]:
     def free(span: tuple[int, int]) -> bool:
         return all(span[1] <= a or span[0] >= b for a, b in taken)
 
+    taken += [match.span() for match in _REFERENCE.finditer(text)]
     for match in DATE.finditer(text):
         if match.group("d1") or match.group("year"):
             taken.append(match.span())

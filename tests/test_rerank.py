@@ -58,3 +58,10 @@ def test_what_date_asks_for_a_day_not_a_year():
     assert [h.paragraph for h in asked_kind_first(question, [yearly, daily])] == ["2", "1"]
     assert analyse("في أي يومين من سبتمبر تنعقد القمة؟").asks == "day"
     assert analyse("In which year was the Convention adopted?").asks == "date"   # a year answers it
+
+
+def test_a_provision_s_number_is_not_a_count():
+    # "How many States are parties?" was answered with "14; 49; 50" from a Convention provision
+    assert facts("14) coordinate with the organizations referred to in Articles 49 and 50 of the Constitution "
+                 "and in Nos. 269B and 269C of this Convention") == []
+    assert [f.text for f in facts("وفقاً للمادة 19 من الميثاق، حضر 300 مشارك")] == ["300"]
