@@ -18,6 +18,7 @@ import re
 import sys
 import threading
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,23 +32,32 @@ LONGEST_TERM = 8  # words, after stopwords: "instructs the director of the telec
 _LOADING = threading.Lock()
 
 
-def tables() -> dict[str, dict[tuple[str, ...], list[str]]]:
-    """{"ar": Arabic tokens -> English tokens, "en": English tokens -> Arabic tokens}, loaded
-    once: a question that comes while the chat's warm-up loads them waits for it."""
+@dataclass(frozen=True)
+class Tables:
+    """One direction (Arabic -> English or English -> Arabic), as lexical tokens."""
+
+    words: dict[tuple[str, ...], list[str]]          # a term or word -> the tokens of its translations
+    terms: dict[tuple[str, ...], list[tuple[str, ...]]]  # a glossary term -> each rendering, in order
+
+
+def tables() -> dict[str, Tables]:
+    """{"ar": from Arabic, "en": from English}, loaded once: a question that comes while the
+    chat's warm-up loads them waits for it."""
     with _LOADING:
         return _load()
 
 
 @lru_cache(maxsize=1)
-def _load() -> dict[str, dict[tuple[str, ...], list[str]]]:
+def _load() -> dict[str, Tables]:
     """The glossary's terms (one or more words) with all their words, then FreeDict's single words
     with their PER_WORD commonest translations, where the glossary has none."""
-    found: dict[str, dict[tuple[str, ...], list[str]]] = {"ar": {}, "en": {}}
+    found = {"ar": Tables({}, {}), "en": Tables({}, {})}
     for english, arabic in _pairs(GLOSSARY):
         en, ar = tuple(tokens(english)), tuple(tokens(arabic))
-        if en and ar:
-            found["en"][en] = list(dict.fromkeys(found["en"].get(en, []) + list(ar)))
-            found["ar"][ar] = list(dict.fromkeys(found["ar"].get(ar, []) + list(en)))
+        for side, source, target in (("en", en, ar), ("ar", ar, en)):
+            if source and target:
+                found[side].words[source] = list(dict.fromkeys(found[side].words.get(source, []) + list(target)))
+                found[side].terms.setdefault(source, []).append(target)
     words: dict[str, dict[str, Counter]] = {"ar": defaultdict(Counter), "en": defaultdict(Counter)}
     for english, arabic in _pairs(DICTIONARY):
         for en in tokens(english):
@@ -56,7 +66,7 @@ def _load() -> dict[str, dict[tuple[str, ...], list[str]]]:
                 words["ar"][ar][en] += 1
     for side, table in words.items():
         for word, senses in table.items():
-            found[side].setdefault((word,), [t for t, _ in senses.most_common(PER_WORD)])
+            found[side].words.setdefault((word,), [t for t, _ in senses.most_common(PER_WORD)])
     return found
 
 
@@ -73,14 +83,28 @@ def _pairs(path: Path) -> list[tuple[str, str]]:
 _HOW = re.compile(r"\bhow\s+(?:many|much|long|often|far|old|soon|large|big)\b", re.I)
 
 
+def _spans(words: list[str], known: dict) -> list[tuple[int, int]]:
+    """The words cut into the longest runs `known` holds, else single words, left to right."""
+    spans, i = [], 0
+    while i < len(words):
+        n = next((n for n in range(min(LONGEST_TERM, len(words) - i), 1, -1) if tuple(words[i:i + n]) in known), 1)
+        spans.append((i, i + n))
+        i += n
+    return spans
+
+
 def translated(query: str) -> list[str]:
     """The query's words in the other script, as lexical tokens: the longest glossary term
     at each word first, else the word's own translations."""
-    table = tables()["ar" if script(query) == "ar" else "en"]
-    words, out, i = tokens(_HOW.sub(" ", query)), [], 0
-    while i < len(words):
-        span = next((n for n in range(min(LONGEST_TERM, len(words) - i), 0, -1)
-                     if tuple(words[i:i + n]) in table), 1)
-        out += table.get(tuple(words[i:i + span]), [])
-        i += span
-    return list(dict.fromkeys(out))
+    table = tables()["ar" if script(query) == "ar" else "en"].words
+    words = tokens(_HOW.sub(" ", query))
+    return list(dict.fromkeys(t for i, j in _spans(words, table) for t in table.get(tuple(words[i:j]), [])))
+
+
+def terms(query: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The glossary terms of the query: (first word, past its last word, in tokens(query)) and
+    each rendering in the other script, its words in order ("اتفاقية تامبيري" -> tampere
+    convention), for naming a document whose title is in the other language."""
+    table = tables()["ar" if script(query) == "ar" else "en"].terms
+    words = tokens(query)
+    return [(i, j, rendering) for i, j in _spans(words, table) for rendering in table.get(tuple(words[i:j]), [])]

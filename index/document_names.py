@@ -5,7 +5,9 @@ identifier that named it ("80/16") is not taken for a passage to quote.
 A document is named by
 - its symbol, or the number its symbol gives it with a kind of document ("Resolution 140",
   "القرار 140", "Decision 11", "80/16": a number with a slash needs no kind word);
-- two consecutive words of its title that at most two titles hold ("Universal Declaration");
+- two consecutive words of its title that at most two titles hold ("Universal Declaration"),
+  or of a glossary term's translation when the title is in the other language ("اتفاقية
+  تامبيري" -> "Tampere Convention": index.bilingual);
 - a kind of document, in either language, that at most two titles hold ("the Charter",
   "الاتفاقية" for the two conventions);
 - the initials of its title's capitalised words ("UDHR" for the Universal Declaration of
@@ -18,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from index.arabic import normalize, tokens
+from index.bilingual import terms
 
 NAME_HOLDERS = 2           # a title word or pair names a document when at most this many titles hold it
 # Kinds of document, each with the words that name it in English and Arabic.
@@ -134,6 +137,12 @@ class DocumentNames:
                 names.add(pair)
                 spent.update((at, at + 1))
             works |= self._one_work(self._by_term.get(pair, set()))
+        for start, end, rendering in terms(query):  # a title in the other language: "اتفاقية تامبيري"
+            for pair in zip(rendering, rendering[1:]):
+                for document in self._by_term.get(pair, set()) - by_symbol:
+                    by_pair.add(document)
+                    spent.update(range(start, end))
+                works |= self._one_work(self._by_term.get(pair, set()))
         for acronym in _ACRONYM.findall(query):
             for document in self._by_initials.get(acronym, set()) - by_symbol:
                 by_pair.add(document)

@@ -86,6 +86,9 @@ def test_a_kind_word_inside_a_title_names_that_title_only():
     assert names.named("How many ratifications does the Tampere Convention need?").documents == {"tampere"}
     # "the Convention" alone may be either: both are preferred
     assert names.named("What does the Convention say about the Council?").documents == {"tampere", "cv"}
+    # an English title named in Arabic, through the glossary's rendering (index/bilingual.py)
+    assert names.named("متى يسري الانسحاب من اتفاقية تامبيري؟").documents == {"tampere"}
+    assert names.named("ماذا تقول الاتفاقية عن المجلس؟").documents == {"tampere", "cv"}
 
 
 def test_a_cited_article_is_answered_in_the_askers_language_version(corpus_assistant):
