@@ -59,6 +59,19 @@ _UNITS_AR = ("مرتين|مرتان|واحد|اثن|ثلاث|اربع|خمس|س�
 NUMBER_WORDS = re.compile(rf"\b(?:{_UNITS_EN})(?:[- ](?:{_UNITS_EN}))*\b"
                           rf"|(?<!\S)و?(?:{_UNITS_AR})(?:ة|ه|ون|ين|ان|تان|تين|ا)?(?!\S)", re.I)
 
+# A length of time: "ninety (90) days", "30 days", "four years", "ستة أشهر", "90 يوما". It answers
+# "when" where treaties date an event from another ("ninety (90) days following the deposit").
+_PERIOD_UNITS = {"day": "days", "days": "days", "week": "weeks", "weeks": "weeks", "month": "months",
+                 "months": "months", "year": "years", "years": "years", "يوما": "days", "ايام": "days",
+                 "يوم": "days", "اسبوع": "weeks", "اسابيع": "weeks", "شهرا": "months", "اشهر": "months",
+                 "شهور": "months", "شهر": "months", "سنة": "years", "سنوات": "years", "سنين": "years",
+                 "عاما": "years", "اعوام": "years"}
+_UNIT_AR = {"days": "يوماً", "weeks": "أسابيع", "months": "أشهر", "years": "سنوات"}
+PERIOD = re.compile(
+    rf"(?<![\w/.])(?P<figure>\d+(?:[.,]\d+)?|(?:{_UNITS_EN})(?:(?:[- ]|\s+and\s+)(?:{_UNITS_EN}))*(?:\s*\((?P<digits>\d+)\))?"
+    rf"|و?(?:{_UNITS_AR})(?:ة|ه|ون|ين|ان|تان|تين|ا)?)\s+(?P<unit>{'|'.join(sorted(_PERIOD_UNITS, key=len, reverse=True))})"
+    rf"(?!\w)", re.I)
+
 # A provision, part or item named by its number ("Article 50", "Nos. 269B and 269C", "paragraph 14",
 # "المادة 19", "الفقرتين 3 و4") and a list item's own number ("14) be responsible..."): identifiers,
 # not counts. Taken as figures, they answered "how many States are parties?".
@@ -99,7 +112,7 @@ _PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.?\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+
 
 @dataclass(frozen=True)
 class Fact:
-    kind: str                  # "date", "number", "percentage", "money", "place", "name", "title"
+    kind: str                  # "date", "period", "number", "percentage", "money", "place", "name", "title"
     text: str                  # as printed
     english: str               # written for an English reader
     arabic: str                # written for an Arabic reader
@@ -161,6 +174,14 @@ def facts(sentence: str) -> list[Fact]:
             taken.append(match.span())
             english = f"{_english_figure(match.group('figure'))}%"
             found.append((match.start(), Fact("percentage", match.group(0), english, match.group(0))))
+    for match in PERIOD.finditer(text):
+        if free(match.span()):
+            taken.append(match.span())
+            figure = match.group("digits") or match.group("figure")
+            unit = _PERIOD_UNITS[match.group("unit").lower()]
+            english, arabic = (f"{figure} {unit}", f"{figure} {_UNIT_AR[unit]}") if figure.isdigit() \
+                else (match.group(0), match.group(0))  # a figure in words stays as printed
+            found.append((match.start(), Fact("period", match.group(0), english, arabic)))
     for match in SCALED.finditer(text):
         if free(match.span()):
             taken.append(match.span())
@@ -244,7 +265,7 @@ def stated(sentence: str) -> Stated:
         dates=tuple(_when(f.text) for f in dates if not YEAR.fullmatch(f.text)),
         years=frozenset(int(y) for f in dates for y in YEAR.findall(f.text)),
         numbers=frozenset(_figure(NUMBER.search(f.text).group(0)) for f in found  # "1,2 مليار": its figure
-                          if f.kind in ("number", "percentage", "money") and NUMBER.search(f.text)),
+                          if f.kind in ("number", "period", "percentage", "money") and NUMBER.search(f.text)),
         numerals=frozenset(_figure(n) for n in re.findall(r"\d+(?:[.,٫٬]\d+)*", text)),
         places=frozenset(f.english for f in found if f.kind == "place"),
         codes=frozenset(f.text.upper() for f in found if f.kind == "name" and re.search(r"\d", f.text)))

@@ -33,6 +33,9 @@ ASKS = [
 ]
 
 
+_WHEN = re.compile(r"\bwhen\b|متى|موعد", re.I)
+
+
 @dataclass(frozen=True)
 class Question:
     text: str
@@ -55,7 +58,10 @@ class Question:
         if kind == "day":  # "24 May 2023", "18-19 سبتمبر"; not "2026" or "May 2023"
             return fact.kind == "date" and fact.english[:1].isdigit() and not YEAR.fullmatch(fact.text)
         if kind == "number":  # "how many Member States": "25% of the total number" answers it
-            return fact.kind in ("number", "percentage", "money")
+            return fact.kind in ("number", "period", "percentage", "money")
+        if kind == "date":  # "when does it take effect?": "ninety (90) days following the deposit";
+            # "in which year" wants a year, and "a term of two years" is none
+            return fact.kind == "date" or (fact.kind == "period" and bool(_WHEN.search(self.text)))
         return fact.kind == kind
 
 

@@ -65,3 +65,18 @@ def test_a_provision_s_number_is_not_a_count():
     assert facts("14) coordinate with the organizations referred to in Articles 49 and 50 of the Constitution "
                  "and in Nos. 269B and 269C of this Convention") == []
     assert [f.text for f in facts("وفقاً للمادة 19 من الميثاق، حضر 300 مشارك")] == ["300"]
+
+
+def test_a_length_of_time_answers_when_but_not_which_year():
+    period = facts("Denunciation shall take effect ninety (90) days following the date of deposit")
+    assert [(f.kind, f.english, f.arabic) for f in period] == [("period", "90 days", "90 يوماً")]
+    assert analyse("When does a denunciation take effect?").answered_by(period[0])
+    assert analyse("How many days after notice does it take effect?").answered_by(period[0])
+    assert not analyse("In which year was the Charter amended?").answered_by(facts("a term of two years")[0])
+
+
+def test_a_when_question_a_treaty_answers_with_a_delay_is_answered(corpus_assistant):
+    # it was declined: "when" wanted a date, and the Convention gives a delay after an event
+    answer = corpus_assistant.ask("When does a State's denunciation of the Tampere Convention take effect?")
+    assert not answer.abstained, answer.text
+    assert (answer.citations[0].hit.document, answer.citations[0].hit.paragraph) == ("tampere-convention-en", "Article 15.2")
