@@ -88,7 +88,9 @@ def _distinctive_weights(question: str, texts: list[str]):
 def choose(question: Question, vector, scored: list[Scored], sentences: dict, hits: list[Hit]) -> list[Scored]:
     """The best sentence, or the best pair of adjacent sentences when the pair scores higher;
     then a runner-up that scores nearly as well as the best sentence (often from another
-    paragraph, when retrieval put the answering one second)."""
+    paragraph, when retrieval put the answering one second). Dev: dropping a third paragraph's
+    runner-up beside a sentence that holds the kind asked for raised citation precision
+    (intergov 0.623 -> 0.652, council 0.899 -> 0.908) and lost no key."""
     if not scored:
         return []
     best = [scored[0]]
@@ -111,6 +113,10 @@ def choose(question: Question, vector, scored: list[Scored], sentences: dict, hi
             best, best_score = [first, second], score
     # Across scripts the similarities guide less: more of the best paragraph is quoted.
     same_paragraph_within = CROSS_SCRIPT_WITHIN if script(question.text) != script(scored[0].text) else RUNNER_UP_WITHIN
-    runner_up = [s for s in scored[1:] if s not in best and s.score >= scored[0].score - (
-        same_paragraph_within if s.hit_index == best[0].hit_index else RUNNER_UP_WITHIN)]
+    # A sentence that holds the one kind of answer asked for needs no third paragraph beside it:
+    # only its own, or the one retrieval put first.
+    answered = len(question.kinds) == 1 and any(s.answers for s in best)
+    runner_up = [s for s in scored[1:] if s not in best and (s.hit_index in (best[0].hit_index, 0) or not answered)
+                 and s.score >= scored[0].score - (
+                     same_paragraph_within if s.hit_index == best[0].hit_index else RUNNER_UP_WITHIN)]
     return (best + runner_up)[:MAX_SENTENCES]
