@@ -14,7 +14,7 @@ from assistant.abstain import should_abstain
 from assistant.calibration import calibration
 from assistant.cite import supporting_sentence
 from assistant.extractive import PARAGRAPHS_READ, Scored, choose, score_sentences
-from assistant.facts import facts
+from assistant.facts import facts, goals_listed
 from assistant.followup import resolve_followup
 from assistant.model import Answer
 from assistant.question import Question, analyse
@@ -238,7 +238,7 @@ class Assistant:
         found = [f for s in foreign for f in facts(s.text) if f.written_for(answer.language) not in question.given]
         if question.kinds:  # a fact of another kind than asked for would read as the answer: leave it out
             found = [f for f in found if any(question.answered_by(f, kind) for kind in question.kinds)]
-        lead = list(dict.fromkeys(f.written_for(answer.language) for f in found))[:LEAD_FACTS]
+        lead = list(dict.fromkeys(f.written_for(answer.language) for f in goals_listed(found)))[:LEAD_FACTS]
         # Some quotes in the asker's language, some not: a question asked of two texts.
         intro = text("intro_quoting" if len(foreign) == len(chosen) else "intro_quoting_some", answer.language,
                      source=language_name(first.language, answer.language))

@@ -82,6 +82,14 @@ _REFERENCE = re.compile(
     r"\s+\d+[A-Za-z]*(?![/\w])(?:\s*(?:,|and|to|or|و|إلى|أو|-)\s*\d+[A-Za-z]*(?![/\w]))*"
     r"|^\s*\(?\d+(?:\)|\.(?=\s))", re.I)
 
+# A goal or target of the 2030 Agenda named by its number ("SDG 9", "Goals 6 and 17", "target 4.b",
+# "للهدف 6"): what "Which SDGs will the HLPF review?" asks for, which a count does not answer.
+_GOAL_NUMBER = r"\d{1,2}(?:\.(?:\d{1,2}|[a-z]))?(?![\w/]|\.\d)"
+GOAL = re.compile(
+    rf"(?:\b(?P<en>SDGs?|Goals?|[Tt]argets?)\s+|(?<!\S)(?:و|ل|ب)?(?:لل|ال)?(?P<ar>هدف|غاية)\s+)"
+    rf"(?P<numbers>{_GOAL_NUMBER}(?:\s*(?:,|and|or|و)\s*{_GOAL_NUMBER})*)")
+
+
 # Venues and places that Council and UN documents name, with their English names.
 PLACES = {"نيويورك": "New York", "جنيف": "Geneva", "الدوحة": "Doha", "دبي": "Dubai", "كيغالي": "Kigali",
           "بوخارست": "Bucharest", "باريس": "Paris", "فيينا": "Vienna", "نيروبي": "Nairobi", "تونس": "Tunis",
@@ -112,7 +120,7 @@ _PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|H\.E)\.?\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+
 
 @dataclass(frozen=True)
 class Fact:
-    kind: str                  # "date", "period", "number", "percentage", "money", "place", "name", "title"
+    kind: str                  # "date", "period", "number", "percentage", "money", "place", "name", "title", "goal"
     text: str                  # as printed
     english: str               # written for an English reader
     arabic: str                # written for an Arabic reader
@@ -139,6 +147,13 @@ def facts(sentence: str) -> list[Fact]:
     def free(span: tuple[int, int]) -> bool:
         return all(span[1] <= a or span[0] >= b for a, b in taken)
 
+    for match in GOAL.finditer(text):
+        taken.append(match.span())
+        target = (match.group("en") or "").lower().startswith("target") or match.group("ar") == "غاية"
+        for number in re.findall(_GOAL_NUMBER, match.group("numbers")):
+            found.append((match.start(), Fact("goal", f"{match.group('en') or match.group('ar')} {number}",
+                                              f"{'target' if target else 'Goal'} {number}",
+                                              f"{'الغاية' if target else 'الهدف'} {number}")))
     taken += [match.span() for match in _REFERENCE.finditer(text)]
     for match in DATE.finditer(text):
         if match.group("d1") or match.group("year"):
@@ -196,6 +211,20 @@ def facts(sentence: str) -> list[Fact]:
             kind = "date" if YEAR.fullmatch(match.group(0)) else "number"
             found.append((match.start(), Fact(kind, match.group(0), _english_figure(match.group(0)), match.group(0))))
     return [fact for _, fact in sorted(found, key=lambda item: item[0])]
+
+
+def goals_listed(found: list[Fact]) -> list[Fact]:
+    """The goals among `found` as one fact, where the first of them was ("Goals 6, 7, 9, 11 and
+    17"): an answer's first line names every goal a sentence lists, not the first few."""
+    goals = list(dict.fromkeys(f for f in found if f.kind == "goal"))
+    if len(goals) < 2:
+        return found
+    numbers = [f.english.split(" ", 1)[1] for f in goals]
+    english = f"Goals {', '.join(numbers[:-1])} and {numbers[-1]}"
+    arabic = "الأهداف " + " و".join(numbers)
+    listed = Fact("goal", "; ".join(f.text for f in goals), english, arabic)
+    first = found.index(goals[0])
+    return [f for f in found[:first] if f.kind != "goal"] + [listed] + [f for f in found[first:] if f.kind != "goal"]
 
 
 # --- what a sentence states, for comparing a claim with its cited sentence ----------------

@@ -23,6 +23,8 @@ ASKS = [
                           r"|\bكم\b|\bعدد\b|\bما مقدار", re.I)),
     ("resolution", re.compile(r"\b(which|what)\b(\s+[\w-]+){0,3}\s+(resolution|decision)\b"
                               r"|أي قرار|ما القرار|ما رقم", re.I)),
+    ("goal", re.compile(r"\b(which|what)\s+(\w+\s+){0,2}?(SDGs?|goals?|targets?)\b"
+                        r"|(ما|أي|اي)\s+(ال)?([أا]هداف|هدف|غاية|غايات)\s+(ال)?تنمية|(أي|اي)\s+(ال)?([أا]هداف|هدف|غاية|غايات)\b", re.I)),
     ("place", re.compile(r"\bwhere\b|\b(in )?which (\w+ )?(city|cities|country|countries|place|venue)\b"
                          r"|\bأين\b|في أي (مدينة|بلد|دولة|مكان)|أي (مدينة|دولة|دولتين|بلد|بلدين)", re.I)),
     ("title", re.compile(r"\b(theme|title|slogan|motto)\b|\bcalled\b|\bentitled\b|\b(which|what) (document|report|plan)\b"
@@ -39,7 +41,7 @@ _WHEN = re.compile(r"\bwhen\b|متى|موعد", re.I)
 @dataclass(frozen=True)
 class Question:
     text: str
-    asks: str                  # "day", "date", "money", "percentage", "number", "place", "name"; "" for an explanation
+    asks: str                  # "day", "date", "money", "percentage", "number", "goal", "place", "name"; "" for an explanation
     key_terms: tuple[str, ...]  # figures, years and identifiers an answering paragraph must hold
     given: frozenset[str]      # facts the question itself states: not an answer to it
     wording: str = ""          # what sentences are matched against: the text less the words naming a document

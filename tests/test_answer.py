@@ -132,6 +132,7 @@ def test_ask_jsonl_batch_has_the_contract_fields(seed_config):
     ("Where and when will COP28 be held?", ["December 2023", "Dubai"]),
     ("When and where was the first part of LDC5 held?", ["March 2023", "New York"]),
     ("How many people live in the LDCs the conference aims to help?", ["1.2 billion"]),
+    ("Which goals will the HLPF look at closely in 2023?", ["Goals 6, 7, 9, 11 and 17"]),
 ])
 def test_an_english_question_about_arabic_text_leads_with_its_facts_in_english(seed_config, question, wanted):
     """`council ask --json`: the first line of the answer says, in English, what the

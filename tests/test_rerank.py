@@ -80,3 +80,15 @@ def test_a_when_question_a_treaty_answers_with_a_delay_is_answered(corpus_assist
     answer = corpus_assistant.ask("When does a State's denunciation of the Tampere Convention take effect?")
     assert not answer.abstained, answer.text
     assert (answer.citations[0].hit.document, answer.citations[0].hit.paragraph) == ("tampere-convention-en", "Article 15.2")
+
+
+def test_goals_named_by_number_answer_which_goals():
+    question = analyse("Which SDGs will the HLPF review in depth?")
+    assert question.asks == "goal" and analyse("ما أهداف التنمية التي يراجعها المنتدى؟").asks == "goal"
+    assert analyse("How many SDGs are there?").asks == "number"
+    listed = facts("كما ستجري مراجعة متعمقة للهدف 6، بشأن المياه، والهدف 17، بشأن الشراكات.")
+    assert [(f.kind, f.english) for f in listed] == [("goal", "Goal 6"), ("goal", "Goal 17")]
+    assert all(question.answered_by(f) for f in listed)
+    assert [f.english for f in facts("targets 9.c and 17.8 of the Agenda")] == ["target 9.c", "target 17.8"]
+    # a goal's number is not a count
+    assert not analyse("How many countries attended?").answered_by(listed[0])
