@@ -63,7 +63,7 @@ def missing_key_terms(question: Question, hits: list[Hit], naming: frozenset[str
 # sentences an answer could quote holds one, the documents do not say (a date for "when", a
 # figure for "how many"). Any sentence of the paragraphs read was too lenient: "how many Member
 # States" was answered because a sentence about something else held a number.
-RELIABLE_KINDS = ("day", "date", "money", "percentage", "number")
+RELIABLE_KINDS = ("days", "day", "date", "money", "percentage", "number")
 
 
 def no_answer_of_the_kind(question: Question, scored: list[Scored]) -> bool:

@@ -10,6 +10,8 @@ from index.arabic import identifiers, normalize
 
 # The kind of answer a question asks for, from its wording (English, then Arabic).
 ASKS = [
+    # more than one day: "On which days...", "في أي يومين" (a meeting's span, "18-19 سبتمبر")
+    ("days", re.compile(r"\b(which|what) (two |three )?(days|dates)\b|يومين|(أي|اي) أيام", re.I)),
     # a day, not only a year or a month: "On what date...", "في أي يوم" ("when" may be a year)
     ("day", re.compile(r"\b(what|which) (date|day|days)\b|\bon what day\b|ما تاريخ|في أي (يوم|يومين|تاريخ)|أي يوم|أي يومين", re.I)),
     ("date", re.compile(r"\b(when|what date|which (year|month|day|days)|what (year|month|day)|how long ago)\b"
@@ -36,12 +38,13 @@ ASKS = [
 
 
 _WHEN = re.compile(r"\bwhen\b|متى|موعد", re.I)
+_DAY_SPAN = re.compile(r"\d+-\d+ ")
 
 
 @dataclass(frozen=True)
 class Question:
     text: str
-    asks: str                  # "day", "date", "money", "percentage", "number", "goal", "place", "name"; "" for an explanation
+    asks: str                  # "days", "day", "date", "money", "percentage", "number", "goal", "place", "name"; "" for an explanation
     key_terms: tuple[str, ...]  # figures, years and identifiers an answering paragraph must hold
     given: frozenset[str]      # facts the question itself states: not an answer to it
     wording: str = ""          # what sentences are matched against: the text less the words naming a document
@@ -59,6 +62,8 @@ class Question:
             return fact.kind == "title" or (fact.kind == "name" and any(ch.isdigit() for ch in fact.text))
         if kind == "day":  # "24 May 2023", "18-19 سبتمبر"; not "2026" or "May 2023"
             return fact.kind == "date" and fact.english[:1].isdigit() and not YEAR.fullmatch(fact.text)
+        if kind == "days":  # "18-19 سبتمبر", "6 to 17 March"; not "21 سبتمبر"
+            return fact.kind == "date" and bool(_DAY_SPAN.match(fact.english))
         if kind == "number":  # "how many Member States": "25% of the total number" answers it
             return fact.kind in ("number", "period", "percentage", "money")
         if kind == "date":  # "when does it take effect?": "ninety (90) days following the deposit";

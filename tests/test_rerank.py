@@ -56,7 +56,7 @@ def test_what_date_asks_for_a_day_not_a_year():
     yearly = _hit("1", "The Global Mechanism starts its work in 2026.")
     daily = _hit("2", "The working group considered its final report on 11 July 2025.")
     assert [h.paragraph for h in asked_kind_first(question, [yearly, daily])] == ["2", "1"]
-    assert analyse("في أي يومين من سبتمبر تنعقد القمة؟").asks == "day"
+    assert analyse("في أي يوم من سبتمبر تنعقد القمة؟").asks == "day"
     assert analyse("In which year was the Convention adopted?").asks == "date"   # a year answers it
 
 
@@ -92,3 +92,11 @@ def test_goals_named_by_number_answer_which_goals():
     assert [f.english for f in facts("targets 9.c and 17.8 of the Agenda")] == ["target 9.c", "target 17.8"]
     # a goal's number is not a count
     assert not analyse("How many countries attended?").answered_by(listed[0])
+
+
+def test_which_days_asks_for_a_span_of_days():
+    question = analyse("في أي يومين من سبتمبر تنعقد القمة؟")
+    assert question.asks == "days" and analyse("On which days will the Summit meet?").asks == "days"
+    ministerial = _hit("1", "The Summit will be held in September 2024, preceded by a ministerial meeting on 21 September 2023.")
+    summit = _hit("2", "On 18-19 September, the United Nations will hold the SDG Summit.")
+    assert [h.paragraph for h in asked_kind_first(question, [ministerial, summit])] == ["2", "1"]
