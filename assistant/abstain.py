@@ -72,8 +72,12 @@ def no_answer_of_the_kind(question: Question, scored: list[Scored]) -> bool:
 
 def ruled_out(question: Question, hits: list[Hit], scored: list[Scored], index: Index) -> bool:
     """Declined whatever the similarities: a key term no paragraph read holds, or no answer
-    of a kind the documents would print."""
+    of a kind the documents would print. A question citing a provision by number ("What
+    share does target 9.5 set?") is answered by that provision, so the kind asked for is
+    looked for in its sentences only: a neighbour's figure is no answer to it."""
     naming = index.named(question.text).identifiers | _cited_numbers(question)
+    if references(question.text) and hits and hits[0].exact_match:
+        scored = [s for s in scored if hits[s.hit_index].exact_match]
     return bool(missing_key_terms(question, hits, naming)) or no_answer_of_the_kind(question, scored)
 
 

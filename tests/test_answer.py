@@ -198,3 +198,12 @@ def test_a_question_about_money_is_declined_when_no_sentence_states_an_amount(as
     assert answer.abstained, answer.text
     arabic = assistant.ask("ما الميزانية التي خصصها الاتحاد لليوم الرقمي لأهداف التنمية المستدامة؟")
     assert arabic.abstained, arabic.text
+
+
+def test_a_cited_provision_must_itself_hold_the_kind_of_answer_asked(corpus_assistant):
+    # Target 9.5 asks for more research spending without a figure; a neighbouring indicator's
+    # sentence holding a share is no answer to "what percentage does target 9.5 set".
+    answer = corpus_assistant.ask("What percentage of GDP does target 9.5 set for research and development spending?")
+    assert answer.abstained, answer.text
+    answered = corpus_assistant.ask("By what year should target 9.5 increase the number of researchers?")
+    assert not answered.abstained and "2030" in answered.text, answered.text
