@@ -17,7 +17,7 @@ from assistant.extractive import PARAGRAPHS_READ, Scored, choose, score_sentence
 from assistant.facts import facts, goals_listed
 from assistant.followup import resolve_followup
 from assistant.model import Answer
-from assistant.question import Question, analyse
+from assistant.question import Question, analyse, parts
 from assistant.rerank import asked_kind_first
 from assistant.strings import language_name, text
 from index.api import Index
@@ -32,6 +32,10 @@ from index.retrieve import Filters
 Turn = tuple[str, str]  # (question, search query it was resolved to)
 
 MAX_QUESTION_CHARS = 2000  # a question, not a pasted document: longer ones are refused with a message
+PART_LIMIT = 4             # sentences quoted for a question asking several things
+# A further question is answered already when a quoted sentence scores this close to its best
+# (dev: 0.01 quoted the answer to two second questions and no other sentence; 0.02-0.04 one).
+PART_COVERED = 0.01
 LEAD_FACTS = 4             # language-neutral facts put first when the quote is in another language
 WHOLE_PROVISION_SENTENCES = 10  # "What does Article 26 say?" is answered by the article, from its start
 # The words of a question that asks for a provision's text, not about it.
@@ -176,11 +180,31 @@ class Assistant:
         if references(query) and hits[0].exact_match:
             chosen = self._cited_provisions(answer, query, question, vector)
         else:
-            chosen = self._from_named(hits, query, question, vector) or choose(question, vector, scored, sentences, hits)
+            chosen = (self._from_named(hits, query, question, vector)
+                      or self._each_part(query, hits, sentences, choose(question, vector, scored, sentences, hits)))
         hits = answer.retrieved
         chosen = sorted(chosen, key=lambda s: (s.hit_index, s.n))
         lines = [f"{s.text} [{answer.cite(hits[s.hit_index], s.text)}]" for s in chosen]
         answer.text = "\n".join([self._lead(answer, question, chosen)] + lines)
+
+    def _each_part(self, query: str, hits: list[Hit], sentences: dict, chosen: list[Scored]) -> list[Scored]:
+        """`chosen`, and for each question a question asks ("Since when ..., and is Brazil one of
+        them?"), the sentence of the cited paragraphs that answers it best, when no quoted one
+        nearly does: the sentence chosen for the whole question answers one part. Each part is
+        embedded on its own (one e5 query more per part, only for such questions)."""
+        asked = parts(query)
+        if len(asked) < 2:
+            return chosen
+        quoted = {(s.hit_index, s.n) for s in chosen}
+        cited = {s.hit_index for s in chosen}
+        for part in asked:
+            scored = [s for s in score_sentences(analyse(part), self.index.embed_query(part), hits, sentences)
+                      if s.hit_index in cited]
+            covered = max((s.score for s in scored if (s.hit_index, s.n) in quoted), default=-1.0)
+            if scored and covered < scored[0].score - PART_COVERED and len(chosen) < PART_LIMIT:
+                chosen = chosen + [scored[0]]
+                quoted.add((scored[0].hit_index, scored[0].n))
+        return chosen
 
     def _from_named(self, hits: list[Hit], query: str, question: Question, vector) -> list[Scored]:
         """The sentences of what the question names: each text of a question asked of several,

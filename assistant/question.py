@@ -88,3 +88,17 @@ def key_terms(question: str) -> list[str]:
     found += [m.group(0) for m in NUMBER.finditer(text)
               if len(m.group(0)) > 1 and not any(m.group(0) in t for t in found) and not DATE.search(m.group(0))]
     return list(dict.fromkeys(found))
+
+
+# Where a question asks a second thing: "..., and how long do they serve?", "... وما المهلة ...؟",
+# or a second question after the first one's mark.
+_SECOND_PART = re.compile(
+    r",?\s+and\s+(?=(?:what|which|how|when|where|who|whom|whose|for what|by when|in what|does|do|did|is|are|can|should)\b)"
+    r"|[،,]?\s+و(?=(?:ما|ماذا|كيف|متى|أين|هل|لمن|أي|كم)\s)|[؟?]\s+(?=\S)", re.I)
+PART_WORDS = 3  # "When and where ...": a part of fewer words is a kind asked, not a question (Question.kinds)
+
+
+def parts(question: str) -> list[str]:
+    """The questions a question asks, when it asks more than one; else [question]."""
+    found = [p.strip() for p in _SECOND_PART.split(question) if p.strip()]
+    return found if len(found) > 1 and all(len(p.split()) >= PART_WORDS for p in found) else [question]

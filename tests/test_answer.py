@@ -207,3 +207,11 @@ def test_a_cited_provision_must_itself_hold_the_kind_of_answer_asked(corpus_assi
     assert answer.abstained, answer.text
     answered = corpus_assistant.ask("By what year should target 9.5 increase the number of researchers?")
     assert not answered.abstained and "2030" in answered.text, answered.text
+
+
+def test_a_question_asking_two_things_is_answered_on_both_from_the_cited_paragraph(corpus_assistant):
+    # The year is in A/RES/80/44's tenth preambular paragraph, the States in its footnote.
+    answer = corpus_assistant.ask("Since when have some States pledged not to be the first to put weapons "
+                                  "in outer space, and is Brazil among them?")
+    assert not answer.abstained and "2004" in answer.text and "Brazil" in answer.text, answer.text
+    assert {(c.hit.document, c.hit.paragraph) for c in answer.citations} == {("A/RES/80/44@en", "PP10")}

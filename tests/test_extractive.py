@@ -43,3 +43,13 @@ def test_near_ties_are_quoted_when_two_kinds_are_asked():
     # "when ... and how many": the count found does not answer the date
     assert analyse("When and by how many States must the Convention be ratified?").kinds == ("date", "number")
     assert _quoted("When and by how many States must the Convention be ratified?") == ["12.3", "15.2", "14.1"]
+
+
+def test_the_questions_a_question_asks():
+    from assistant.question import parts
+    assert parts("How many seats does the Council have, and how long do its members serve?") == [
+        "How many seats does the Council have", "how long do its members serve?"]
+    assert parts("كيف يجري تعديل الاتفاقية؟ وما المهلة المتاحة للدول الأطراف؟") == [
+        "كيف يجري تعديل الاتفاقية", "وما المهلة المتاحة للدول الأطراف؟"]
+    # "when and where" asks two kinds of one thing (Question.kinds), not two questions
+    assert parts("When and where was CSW67 held?") == ["When and where was CSW67 held?"]
