@@ -100,3 +100,10 @@ def test_which_days_asks_for_a_span_of_days():
     ministerial = _hit("1", "The Summit will be held in September 2024, preceded by a ministerial meeting on 21 September 2023.")
     summit = _hit("2", "On 18-19 September, the United Nations will hold the SDG Summit.")
     assert [h.paragraph for h in asked_kind_first(question, [ministerial, summit])] == ["2", "1"]
+
+
+def test_a_who_question_puts_first_a_paragraph_naming_a_person_or_office():
+    question = analyse("Who prepared this report for the Council?")
+    action = _hit("1", "The Council is invited to take note of this report.")
+    header = _hit("2", "Report by the Secretary-General: cooperation with the United Nations system.")
+    assert [h.paragraph for h in asked_kind_first(question, [action, header])] == ["2", "1"]
