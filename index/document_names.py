@@ -11,7 +11,11 @@ A document is named by
 - a kind of document, in either language, that at most two titles hold ("the Charter",
   "الاتفاقية" for the two conventions);
 - the initials of its title's capitalised words ("UDHR" for the Universal Declaration of
-  Human Rights), when at most two titles have them.
+  Human Rights), when at most two titles have them;
+- of the documents a name holds, those of the kind of instrument the question says: "the ITU
+  Convention" (the initials of a run of the title's words, which name nothing alone: "ITU"
+  is the organisation), "اتفاقية الاتحاد الدولي للاتصالات" is the Convention, not also the
+  Constitution.
 Written by hand: no library maps "الاتفاقية" to a title that says "Convention".
 """
 from __future__ import annotations
@@ -106,11 +110,16 @@ class DocumentNames:
         for document, work in self._work.items():
             self._versions.setdefault(work, set()).add(document)
         initials: dict[str, set[str]] = {}
+        runs: dict[str, set[str]] = {}  # initials of a run of a title's words: "ITU" in "Convention of the ITU"
         for document, title in titles.items():
             letters = "".join(w[0] for w in _TITLE_WORD.findall(title))
             if len(letters) >= 3:
                 initials.setdefault(letters, set()).add(document)
+            for start in range(len(letters)):
+                for end in range(start + 3, len(letters) + 1):
+                    runs.setdefault(letters[start:end], set()).add(document)
         self._by_initials = {a: ds for a, ds in initials.items() if len(ds) <= NAME_HOLDERS}
+        self._by_run = {a: ds for a, ds in runs.items() if len(ds) <= NAME_HOLDERS}
         self._symbols = {d: normalize(symbols.get(d, "")).casefold() for d in titles}
         self._numbers = {d: next(iter(_SYMBOL_NUMBER.findall(s.split("(")[0])[-1:]), "") for d, s in self._symbols.items()}
         self._by_number: dict[str, set[str]] = {}
@@ -128,28 +137,47 @@ class DocumentNames:
                 if "/" in said.group(0) or self._kinds[document] & _kinds(text[max(0, said.start() - 30):said.start()]):
                     by_symbol.add(document)
                     used.add(said.group(0))
-        by_pair, by_kind, names = set(), set(), set()
+        by_kind, names = set(), set()
+        # The documents each title pair, glossary term or acronym named, with the kinds of
+        # instrument its own words say ("convention" in "اتفاقية الاتحاد الدولي للاتصالات").
+        groups: list[tuple[set[str], set[str]]] = []
+        qualifiers: list[tuple[set[str], str]] = []  # "ITU" in "the ITU Convention": names only with a kind
         works = {self._work[d] for d in by_symbol}
         spent = set()  # positions of the words a title's pair named: "Convention" in "Tampere Convention"
         for at, pair in enumerate(zip(asked, asked[1:])):
-            for document in self._by_term.get(pair, set()) - by_symbol:
-                by_pair.add(document)
+            if self._by_term.get(pair, set()) - by_symbol:
+                groups.append((self._by_term[pair] - by_symbol, _kinds(" ".join(pair))))
                 names.add(pair)
                 spent.update((at, at + 1))
             works |= self._one_work(self._by_term.get(pair, set()))
         for start, end, rendering in terms(query):  # a title in the other language: "اتفاقية تامبيري"
             for pair in zip(rendering, rendering[1:]):
-                for document in self._by_term.get(pair, set()) - by_symbol:
-                    by_pair.add(document)
+                if self._by_term.get(pair, set()) - by_symbol:
+                    groups.append((self._by_term[pair] - by_symbol, _kinds(" ".join(rendering))))
                     spent.update(range(start, end))
                 works |= self._one_work(self._by_term.get(pair, set()))
         for acronym in _ACRONYM.findall(query):
-            for document in self._by_initials.get(acronym, set()) - by_symbol:
-                by_pair.add(document)
+            if self._by_initials.get(acronym, set()) - by_symbol:
+                groups.append((self._by_initials[acronym] - by_symbol, set()))
                 names.update((t,) for t in tokens(acronym))
+            elif self._by_run.get(acronym, set()) - by_symbol:
+                qualifiers.append((self._by_run[acronym] - by_symbol, acronym))
             works |= self._one_work(self._by_initials.get(acronym, set()))
         unspent = [w for at, w in enumerate(asked) if at not in spent]
-        for kind in {_KIND_OF[w] for w in unspent if w in _KIND_OF}:  # a kind names a document only when no pair of its title did
+        said = {_KIND_OF[w] for w in unspent if w in _KIND_OF} & INSTRUMENTS
+        # Of the documents a name holds, those of the kind of instrument it or the question says:
+        # "اتفاقية الاتحاد الدولي للاتصالات" is the Convention, "the ITU Constitution" the Constitution.
+        by_pair = {d for group, kinds in groups for d in ({d for d in group if self._kinds[d] & (kinds | said)} or group)}
+        for group, acronym in qualifiers:
+            qualified = {d for d in group if self._kinds[d] & said}
+            by_pair |= qualified
+            if qualified:
+                names.update((t,) for t in tokens(acronym))
+        narrowing = {kind for kind in said if any(kind in self._kinds[d] for d in by_pair)}
+        for kind in narrowing:  # the kind said names those documents, no other
+            names.update((w,) for w in unspent if _KIND_OF.get(w) == kind)
+            works |= self._one_work({d for d in by_pair if kind in self._kinds[d]})
+        for kind in {_KIND_OF[w] for w in unspent if w in _KIND_OF} - narrowing:  # a kind names a document only when no pair of its title did
             for document in self._by_term.get(kind, set()) - by_symbol - by_pair:
                 by_kind.add(document)
                 names.update((w,) for w in unspent if _KIND_OF.get(w) == kind)
