@@ -51,7 +51,14 @@ _TITLE_WORD = re.compile(r"\b[A-Z][A-Za-z]*")     # initials are taken from thes
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 # What joins two things asked about: "and", "both", "compare", "بين", "كل من", "وكيف", "والميثاق".
 _JOINED = re.compile(r"\b(?:and|both|compared?|versus|vs|between)\b|(?<!\S)(?:بين|كل من|مقارنة)(?!\S)"
-                     r"|(?<!\S)و(?:كيف|ما|ماذا|هل|متى|أين|ال)", re.I)
+                     r"|(?<!\S)و(?:كيف|ما|ماذا|هل|متى|أين|ال|دستور|ميثاق|اتفاقي|إعلان|اعلان|معاهد)", re.I)
+# "و" or "ف" joined to a word that starts with alef ("واتفاقية تامبيري", "والميثاق"): the Arabic
+# stemmer keeps it there (it strips it in "ودستور"), so the word would name nothing.
+_CONJUNCTION = re.compile(r"(?<!\S)[وف](?=[اأإآ])")
+
+
+def unjoined(text: str) -> str:
+    return _CONJUNCTION.sub("", text)
 _SAID_NUMBER = re.compile(r"(?<![\w/])\d+(?:/\d+)*(?![\w/])")   # a number as a question writes it: 140, 80/16
 
 
@@ -71,7 +78,7 @@ class Named:
         """The question without the words that named a document: they were spent on finding
         the document, and would favour the sentence that repeats its title over the answer."""
         words = query.split()
-        held = [(i, t) for i, word in enumerate(words) for t in tokens(word)]
+        held = [(i, t) for i, word in enumerate(words) for t in tokens(unjoined(word))]
         named = {i for i, t in held if (t,) in self.names}
         for (i, first), (j, second) in zip(held, held[1:]):
             if (first, second) in self.names:
@@ -129,7 +136,7 @@ class DocumentNames:
 
     def named(self, query: str) -> Named:
         text = normalize(query).casefold()
-        asked = tokens(query)
+        asked = tokens(unjoined(query))
         by_symbol = {d for d, symbol in self._symbols.items() if symbol and symbol in text}
         used = {self._numbers[d] for d in by_symbol if self._numbers[d]}
         for said in _SAID_NUMBER.finditer(text):
@@ -150,7 +157,7 @@ class DocumentNames:
                 names.add(pair)
                 spent.update((at, at + 1))
             works |= self._one_work(self._by_term.get(pair, set()))
-        for start, end, rendering in terms(query):  # a title in the other language: "اتفاقية تامبيري"
+        for start, end, rendering in terms(unjoined(query)):  # a title in the other language: "اتفاقية تامبيري"
             for pair in zip(rendering, rendering[1:]):
                 if self._by_term.get(pair, set()) - by_symbol:
                     groups.append((self._by_term[pair] - by_symbol, _kinds(" ".join(rendering))))

@@ -19,6 +19,9 @@ NAMES = DocumentNames(TITLES, SYMBOLS)
     ("Do the Tampere Convention and the Constitution define telecommunication alike?", [{"cs"}, {"tampere"}]),
     # the Charter's two language versions are one text
     ("كيف يربط الميثاق الوكالات المتخصصة، وكيف يصف الدستور صلة الاتحاد بها؟", [{"charter-ar", "charter-en"}, {"cs"}]),
+    # joined by a "و" written onto the next word: "ودستور", "واتفاقية" (the stemmer keeps the latter's)
+    ("ماذا يقول الميثاق ودستور الاتحاد عن التعاون الدولي؟", [{"charter-ar", "charter-en"}, {"cs"}]),
+    ("هل يعرّف الدستور واتفاقية تامبيري الاتصالات بالطريقة نفسها؟", [{"cs"}, {"tampere"}]),
     # one text named
     ("What does the Tampere Convention say about telecommunication and relief?", []),
     # two named, but not joined: the question is asked of one
