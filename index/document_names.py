@@ -55,11 +55,11 @@ _JOINED = re.compile(r"\b(?:and|both|compared?|versus|vs|between)\b|(?<!\S)(?:ب
 # "و" or "ف" joined to a word that starts with alef ("واتفاقية تامبيري", "والميثاق"): the Arabic
 # stemmer keeps it there (it strips it in "ودستور"), so the word would name nothing.
 _CONJUNCTION = re.compile(r"(?<!\S)[وف](?=[اأإآ])")
-
-
-def unjoined(text: str) -> str:
-    return _CONJUNCTION.sub("", text)
 _SAID_NUMBER = re.compile(r"(?<![\w/])\d+(?:/\d+)*(?![\w/])")   # a number as a question writes it: 140, 80/16
+
+
+def _unjoined(text: str) -> str:
+    return _CONJUNCTION.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class Named:
         """The question without the words that named a document: they were spent on finding
         the document, and would favour the sentence that repeats its title over the answer."""
         words = query.split()
-        held = [(i, t) for i, word in enumerate(words) for t in tokens(unjoined(word))]
+        held = [(i, t) for i, word in enumerate(words) for t in tokens(_unjoined(word))]
         named = {i for i, t in held if (t,) in self.names}
         for (i, first), (j, second) in zip(held, held[1:]):
             if (first, second) in self.names:
@@ -136,7 +136,8 @@ class DocumentNames:
 
     def named(self, query: str) -> Named:
         text = normalize(query).casefold()
-        asked = tokens(unjoined(query))
+        separated = _unjoined(query)
+        asked = tokens(separated)
         by_symbol = {d for d, symbol in self._symbols.items() if symbol and symbol in text}
         used = {self._numbers[d] for d in by_symbol if self._numbers[d]}
         for said in _SAID_NUMBER.finditer(text):
@@ -157,7 +158,7 @@ class DocumentNames:
                 names.add(pair)
                 spent.update((at, at + 1))
             works |= self._one_work(self._by_term.get(pair, set()))
-        for start, end, rendering in terms(unjoined(query)):  # a title in the other language: "اتفاقية تامبيري"
+        for start, end, rendering in terms(separated):  # a title in the other language: "اتفاقية تامبيري"
             for pair in zip(rendering, rendering[1:]):
                 if self._by_term.get(pair, set()) - by_symbol:
                     groups.append((self._by_term[pair] - by_symbol, _kinds(" ".join(rendering))))
