@@ -151,10 +151,15 @@ class TorchE5:
 
     def passages(self, texts: list[str]) -> np.ndarray:
         """One normalized vector per text, with e5's "passage: " prefix."""
+        return self.vectors(texts, "passage: ")
+
+    def vectors(self, texts: list[str], prefix: str) -> np.ndarray:
+        """One normalized vector per text, each read after `prefix` ("query: " compares two
+        texts of a kind, as index/data/make_freedict_lexicon.py compares a word and its translation)."""
         window = self.max_positions - 2
         inputs, owner = [], []            # one input per window: <s> content </s>
         for n, text in enumerate(texts):
-            content = self.tokenize("passage: " + text)
+            content = self.tokenize(prefix + text)
             for a in range(0, max(len(content), 1), window):
                 inputs.append([self.bos, *content[a:a + window], self.eos])
                 owner.append(n)

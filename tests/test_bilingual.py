@@ -15,6 +15,14 @@ def test_question_words_are_translated_both_ways():
     assert tokens("withdrawal")[0] in translated("متى يسري الانسحاب من الاتفاقية؟")
 
 
+def test_a_word_is_translated_by_its_common_sense_not_a_rare_one():
+    # the dictionary also gives العالم as scholar and savant, الأفراد as "alabaman" (from "فرد
+    # من ألاباما"); kept by how many pairs shared them, the rare senses came first
+    assert tokens("world")[0] in translated("ما الذي يربط العالم؟")
+    assert tokens("individuals")[0] in translated("ما حقوق الأفراد؟")
+    assert tokens("scholar")[0] not in translated("ما الذي يربط العالم؟")
+
+
 def test_a_glossary_term_is_translated_whole():
     # word by word, "conference" is تشاور or موتمر and "plenipotentiary" مفوض, never مندوب
     assert set(tokens("مؤتمر المندوبين المفوضين")) <= set(translated("When does the Plenipotentiary Conference meet?"))
