@@ -60,6 +60,15 @@ def test_what_date_asks_for_a_day_not_a_year():
     assert analyse("In which year was the Convention adopted?").asks == "date"   # a year answers it
 
 
+def test_when_in_a_clause_does_not_ask_for_a_date():
+    # XQuAD: "How many seconds were left in the game when...?" was declined, its answering
+    # sentence holding a count and no date
+    assert analyse("How many seconds were left in the game when the pass was intercepted?").asks == "number"
+    assert analyse("Who was the leader when the Franks entered the valley?").asks == "name"
+    assert analyse("The Summit met in 2023; when will the next one be held?").asks == "date"
+    assert analyse("When and where was CSW67 held?").kinds == ("date", "place")
+
+
 def test_a_provision_s_number_is_not_a_count():
     # "How many States are parties?" was answered with "14; 49; 50" from a Convention provision
     assert facts("14) coordinate with the organizations referred to in Articles 49 and 50 of the Constitution "
