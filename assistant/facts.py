@@ -71,6 +71,10 @@ PERIOD = re.compile(
     rf"(?<![\w/.])(?P<figure>\d+(?:[.,]\d+)?|(?:{_UNITS_EN})(?:(?:[- ]|\s+and\s+)(?:{_UNITS_EN}))*(?:\s*\((?P<digits>\d+)\))?"
     rf"|و?(?:{_UNITS_AR})(?:ة|ه|ون|ين|ان|تان|تين|ا)?)\s+(?P<unit>{'|'.join(sorted(_PERIOD_UNITS, key=len, reverse=True))})"
     rf"(?!\w)", re.I)
+# Two of a unit in one word, Arabic's dual: "لمدة سنتين" (the Charter's two-year term), "خلال
+# شهرين". "عامين" is left out: unvowelled, it is also "general" in the plural ("المديرين العامين").
+_DUAL_UNITS = {"يوم": "days", "اسبوع": "weeks", "شهر": "months", "سنت": "years"}
+DUAL_PERIOD = re.compile(rf"(?<!\w)(?:[وبل]|لل|[وبل]?ال)?(?P<unit>{'|'.join(_DUAL_UNITS)})(?:ين|ان)(?!\w)")
 
 # A provision, part or item named by its number ("Article 50", "Nos. 269B and 269C", "paragraph 14",
 # "المادة 19", "الفقرتين 3 و4") and a list item's own number ("14) be responsible..."): identifiers,
@@ -197,6 +201,11 @@ def facts(sentence: str) -> list[Fact]:
             english, arabic = (f"{figure} {unit}", f"{figure} {_UNIT_AR[unit]}") if figure.isdigit() \
                 else (match.group(0), match.group(0))  # a figure in words stays as printed
             found.append((match.start(), Fact("period", match.group(0), english, arabic)))
+    for match in DUAL_PERIOD.finditer(text):
+        if free(match.span()):
+            taken.append(match.span())
+            found.append((match.start(), Fact("period", match.group(0), f"2 {_DUAL_UNITS[match.group('unit')]}",
+                                              match.group(0))))
     for match in SCALED.finditer(text):
         if free(match.span()):
             taken.append(match.span())

@@ -84,6 +84,16 @@ def test_a_length_of_time_answers_when_but_not_which_year():
     assert not analyse("In which year was the Charter amended?").answered_by(facts("a term of two years")[0])
 
 
+
+def test_an_arabic_dual_is_a_length_of_time():
+    # the Charter's "لمدة سنتين" (a two-year term) held no figure: "كم سنة ...؟" could be declined
+    term = facts("ينتخب أعضاء مجلس الأمن غير الدائمين لمدة سنتين، على أنه ...")
+    assert [(f.kind, f.english) for f in term] == [("period", "2 years")]
+    assert analyse("كم سنة يبقى العضو غير الدائم في مجلس الأمن؟").answered_by(term[0])
+    assert [f.english for f in facts("خلال شهرين من تاريخ الإيداع")] == ["2 months"]
+    assert facts("اجتمع المديرون العامون والمديرين العامين") == []   # "general", not "two years"
+
+
 def test_a_when_question_a_treaty_answers_with_a_delay_is_answered(corpus_assistant):
     # it was declined: "when" wanted a date, and the Convention gives a delay after an event
     answer = corpus_assistant.ask("When does a State's denunciation of the Tampere Convention take effect?")
