@@ -34,8 +34,8 @@ _RANGE = r"(?:\s*[-‐‑–—]\s*|\s+(?:إلى|الى|to|and|و)\s+)"  # 18-19
 # "24 مايو 2023", "5 يونيو", "18-19 سبتمبر", "6-17 مارس 2023", "سبتمبر 2024", "June 2023", "12 June 2023"
 DATE = re.compile(
     rf"(?:(?P<d1>\d{{1,2}})(?:{_RANGE}(?P<d2>\d{{1,2}}))?\s+)?(?:(?:من|في)\s+)?(?P<month>{_MONTH_NAMES})"
-    rf"(?:\s+(?:عام|سنة)?\s*(?P<year>(?:19|20)\d\d))?", re.I)
-YEAR = re.compile(r"(?<![\d/.])(?:19|20)\d\d(?![\d/])")
+    rf"(?:\s+(?:عام|سنة)?\s*(?P<year>(?:1[5-9]|20)\d\d))?", re.I)
+YEAR = re.compile(r"(?<![\d/.])(?:1[5-9]|20)\d\d(?![\d/])")
 NUMBER = re.compile(r"(?<![\w/.])\d+(?:[.,]\d+)?(?![\w/])")
 # A figure with its scale word: "1,2 مليار" is 1.2 billion, not the figure 1,2 and the word "billion".
 _SCALES = {"million": "million", "billion": "billion", "thousand": "thousand", "مليون": "million",

@@ -85,6 +85,14 @@ def test_a_length_of_time_answers_when_but_not_which_year():
 
 
 
+def test_a_year_before_1900_is_a_date():
+    # "When was ITU founded?" wants 1865; a year was read from 1900 on only, so such a
+    # question was declined for want of a date (XQuAD: "When did Scheele discover oxygen?", 1773)
+    founded = facts("The International Telegraph Union was founded in Paris on 17 May 1865.")
+    assert ("date", "17 May 1865") in [(f.kind, f.english) for f in founded]
+    assert analyse("In which year was ITU founded?").answered_by(facts("founded in 1865")[0])
+
+
 def test_an_arabic_dual_is_a_length_of_time():
     # the Charter's "لمدة سنتين" (a two-year term) held no figure: "كم سنة ...؟" could be declined
     term = facts("ينتخب أعضاء مجلس الأمن غير الدائمين لمدة سنتين، على أنه ...")
