@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.abstain import missing_key_terms
 from assistant.facts import facts
 from assistant.question import analyse
 from assistant.rerank import LOOKED_AT, asked_kind_first
@@ -91,6 +92,13 @@ def test_a_year_before_1900_is_a_date():
     founded = facts("The International Telegraph Union was founded in Paris on 17 May 1865.")
     assert ("date", "17 May 1865") in [(f.kind, f.english) for f in founded]
     assert analyse("In which year was ITU founded?").answered_by(facts("founded in 1865")[0])
+
+
+def test_a_decade_is_no_key_term_a_paragraph_must_hold():
+    # "the 1990s" made 1990 a term that "in the 1990s" did not hold as a word: declined
+    hits = [_hit("1", "Enhanced cooperation was first discussed in the 1990s, before the Summit.")]
+    assert missing_key_terms(analyse("What was discussed in the 1990's?"), hits) == []
+    assert missing_key_terms(analyse("What was discussed in 1994?"), hits) == ["1994"]
 
 
 def test_an_arabic_dual_is_a_length_of_time():
