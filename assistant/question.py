@@ -31,7 +31,8 @@ ASKS = [
                           r"|\bكم\b|\bعدد\b|\bما مقدار", re.I)),
     ("resolution", re.compile(r"\b(which|what)\b(\s+[\w-]+){0,3}\s+(resolution|decision)\b"
                               r"|أي قرار|ما القرار|ما رقم", re.I)),
-    ("goal", re.compile(r"\b(which|what)\s+(\w+\s+){0,2}?(SDGs?|goals?|targets?)\b"
+    # "What is the goal of civil disobedience?" asks for a purpose, not a goal's number
+    ("goal", re.compile(r"\b(which|what)\s+(?!(?:is|was)\s+the\s+(?:goal|target)\s+of\b)(\w+\s+){0,2}?(SDGs?|goals?|targets?)\b"
                         r"|(ما|أي|اي)\s+(ال)?([أا]هداف|هدف|غاية|غايات)\s+(ال)?تنمية|(أي|اي)\s+(ال)?([أا]هداف|هدف|غاية|غايات)\b", re.I)),
     ("place", re.compile(r"\bwhere\b|\b(in )?which (\w+ )?(city|cities|country|countries|place|venue)\b"
                          r"|\bأين\b|في أي (مدينة|بلد|دولة|مكان)|أي (مدينة|دولة|دولتين|بلد|بلدين)", re.I)),

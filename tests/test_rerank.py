@@ -120,6 +120,8 @@ def test_a_when_question_a_treaty_answers_with_a_delay_is_answered(corpus_assist
 def test_goals_named_by_number_answer_which_goals():
     question = analyse("Which SDGs will the HLPF review in depth?")
     assert question.asks == "goal" and analyse("ما أهداف التنمية التي يراجعها المنتدى؟").asks == "goal"
+    # a purpose, not a goal's number: a sentence naming "Goal 9" is no better answer to it
+    assert analyse("What is the goal of the working group on the WSIS?").asks != "goal"
     assert analyse("How many SDGs are there?").asks == "number"
     listed = facts("كما ستجري مراجعة متعمقة للهدف 6، بشأن المياه، والهدف 17، بشأن الشراكات.")
     assert [(f.kind, f.english) for f in listed] == [("goal", "Goal 6"), ("goal", "Goal 17")]
