@@ -56,8 +56,16 @@ _UNITS_EN = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thi
              "million|billion|dozen|once|twice|thrice")
 _UNITS_AR = ("مرتين|مرتان|واحد|اثن|ثلاث|اربع|خمس|ست|سبع|ثمان|ثماني|تسع|عشر|مائة|مئة|مئتا|مئتين|الف|الفا|الاف|مليون|"
              "ملايين|مليار|مليارات")
+_WORD_AR = rf"(?:(?:احدى?|اثنتا|اثنتي|اثني)(?=\s+عشر)|(?:{_UNITS_AR})(?:ة|ه|ون|ين|ان|تان|تين|ا)?)"  # "احد" alone is "one of"
 NUMBER_WORDS = re.compile(rf"\b(?:{_UNITS_EN})(?:[- ](?:{_UNITS_EN}))*\b"
-                          rf"|(?<!\S)و?(?:{_UNITS_AR})(?:ة|ه|ون|ين|ان|تان|تين|ا)?(?!\S)", re.I)
+                          rf"|(?<!\S)و?{_WORD_AR}(?:\s+و?{_WORD_AR})*(?!\S)", re.I)
+# What Arabic number words say in figures, for a reader of the other language: "خمسة عشر" 15,
+# "خمسة وعشرون" 25, "ثلاثة الاف" 3000. A phrase not read this way is shown as printed.
+_AR_UNITS = {"واحد": 1, "احد": 1, "احدى": 1, "اثن": 2, "ثلاث": 3, "اربع": 4, "خمس": 5, "ست": 6, "سبع": 7,
+             "ثمان": 8, "ثماني": 8, "تسع": 9, "عشر": 10}
+_AR_SCALES = {"مائة": 100, "مئة": 100, "الف": 1000, "الاف": 1000, "مليون": 10**6, "ملايين": 10**6,
+              "مليار": 10**9, "مليارات": 10**9}
+_AR_WHOLE = {"مئتا": 200, "مئتين": 200, "مائتين": 200, "مائتان": 200, "الفا": 2000, "الفين": 2000, "الفان": 2000}
 
 # A length of time: "ninety (90) days", "30 days", "four years", "ستة أشهر", "90 يوما". It answers
 # "when" where treaties date an event from another ("ninety (90) days following the deposit").
@@ -214,7 +222,8 @@ def facts(sentence: str) -> list[Fact]:
     for match in NUMBER_WORDS.finditer(text):
         if free(match.span()):
             taken.append(match.span())
-            found.append((match.start(), Fact("number", match.group(0), match.group(0), match.group(0))))
+            english = _arabic_figure(match.group(0)) or match.group(0)
+            found.append((match.start(), Fact("number", match.group(0), english, match.group(0))))
     for match in NUMBER.finditer(text):
         if free(match.span()):
             kind = "date" if YEAR.fullmatch(match.group(0)) else "number"
@@ -285,6 +294,49 @@ def _figure(text: str) -> str:
     whole, _, fraction = text.partition(".")
     fraction = fraction.rstrip("0")
     return str(int(whole)) + (f".{fraction}" if fraction else "")
+
+
+def _arabic_word_value(word: str) -> tuple[int, bool] | None:
+    """(value, is a scale) of one Arabic number word: "خمسة" 5, "ثلاثين" 30, "الاف" a scale."""
+    if word in _AR_WHOLE:
+        return _AR_WHOLE[word], False
+    if word in _AR_SCALES:
+        return _AR_SCALES[word], True
+    for stem in sorted(_AR_UNITS, key=len, reverse=True):
+        if not word.startswith(stem):
+            continue
+        suffix, value = word[len(stem):], _AR_UNITS[stem]
+        if stem == "اثن":                                   # اثنان، اثنين، اثنتا، اثنتين
+            return (2, False) if suffix in ("ان", "ين", "ا", "ي", "تان", "تين", "تا", "تي") else None
+        if suffix in ("ون", "ين") and value >= 3:              # tens: ثلاثون، عشرين
+            return (20 if value == 10 else value * 10), False
+        if suffix in ("", "ة", "ه", "ى"):
+            return value, False
+    return None
+
+
+def _arabic_figure(phrase: str) -> str | None:
+    """The figure an Arabic number phrase says, or None when it is not read."""
+    if script(phrase) != "ar":
+        return None
+    if phrase in ("مرتين", "مرتان"):
+        return "twice"
+    total = current = 0
+    for raw in phrase.split():
+        joined = raw.startswith("و") and _arabic_word_value(raw) is None
+        read = _arabic_word_value(raw[1:] if joined else raw)
+        if read is None:
+            return None
+        value, scale = read
+        if scale:
+            current = (current or 1) * value
+            if value >= 1000:
+                total, current = total + current, 0
+        elif value == 10 and not joined and 0 < current < 10:   # خمسة عشر
+            current += 10
+        else:
+            current += value
+    return str(total + current)
 
 
 def _when(date_text: str) -> When:

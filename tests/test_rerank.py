@@ -51,6 +51,16 @@ def test_a_count_question_is_answered_from_the_paragraph_that_gives_the_count(co
     assert "300" in answer.text.splitlines()[0]
 
 
+def test_arabic_number_words_reach_an_english_reader_as_figures(corpus_assistant):
+    # "خمسة عشر" had led the answer as printed: an English reader of the Arabic Charter got Arabic words
+    assert [f.english for f in facts("يتألف مجلس الأمن من خمسة عشر عضواً")] == ["15"]
+    assert [f.english for f in facts("خمسة وعشرون مشاركاً، ثم ثلاثة آلاف")] == ["25", "3000"]
+    assert [f.english for f in facts("اثنا عشر عضواً اجتمعوا مرتين")] == ["12", "twice"]
+    assert facts("أحد الأعضاء") == []   # "one of", not a figure
+    answer = corpus_assistant.ask("How many members does the Security Council have?", filters=Filters(language="ar"))
+    assert "15" in answer.text.splitlines()[0] and "خمسة" not in answer.text.splitlines()[0]
+
+
 def test_what_date_asks_for_a_day_not_a_year():
     question = analyse("On what date did the working group consider its final report?")
     assert question.asks == "day"
