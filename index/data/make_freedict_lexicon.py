@@ -7,7 +7,7 @@
 Each dictd entry is a headword line and one sense per line ("1. ...", "2. ..."); a sense's
 gloss after " - " is dropped. Only pairs of at most two English and three Arabic words are
 kept: longer senses are explanations, not translations. Tashkeel is stripped. Each pair is
-written with e5's similarity of its two sides (`similarities`; about 5 minutes here).
+written with e5's similarity of its two sides (`similarities`; about 7 minutes here).
 """
 from __future__ import annotations
 
