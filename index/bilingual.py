@@ -103,12 +103,33 @@ def _spans(words: list[str], known: dict) -> list[tuple[int, int]]:
     return spans
 
 
+# What the Arabic stemmer leaves on a word the dictionary holds without it: a joined
+# preposition or conjunction with the article ("والمجلس", "بالتصنيع", "للمرأة"), "ل" ("لتحديد",
+# "لحقوق") and the accusative's alif ("انتخابا"). Only tried on a word the dictionary lacks, and
+# "و" or "ب" only before the article: names start with them ("وارسو", "بروكسل").
+_CLITIC = re.compile(r"^(?:[وفب]ال|لل|ل)(?=\w{3})")
+
+
+def _unattached(word: str, table: dict) -> tuple[str, ...]:
+    bare = _CLITIC.sub("", word)
+    for candidate in (bare, bare[:-1] if bare.endswith("ا") else bare):
+        if candidate != word and (candidate,) in table:
+            return (candidate,)
+    return (word,)
+
+
 def translated(query: str) -> list[str]:
     """The query's words in the other script, as lexical tokens: the longest glossary term
     at each word first, else the word's own translations."""
     table = tables()["ar" if script(query) == "ar" else "en"].words
     words = tokens(_HOW.sub(" ", query))
-    return list(dict.fromkeys(t for i, j in _spans(words, table) for t in table.get(tuple(words[i:j]), [])))
+    found = []
+    for i, j in _spans(words, table):
+        key = tuple(words[i:j])
+        if key not in table and len(key) == 1 and script(key[0]) == "ar":
+            key = _unattached(key[0], table)
+        found += table.get(key, [])
+    return list(dict.fromkeys(found))
 
 
 def terms(query: str) -> list[tuple[int, int, tuple[str, ...]]]:
