@@ -63,6 +63,7 @@ NUMBER_WORDS = re.compile(rf"\b(?:{_UNITS_EN})(?:[- ](?:{_UNITS_EN}))*\b"
 # "خمسة وعشرون" 25, "ثلاثة الاف" 3000. A phrase not read this way is shown as printed.
 _AR_UNITS = {"واحد": 1, "احد": 1, "احدى": 1, "اثن": 2, "ثلاث": 3, "اربع": 4, "خمس": 5, "ست": 6, "سبع": 7,
              "ثمان": 8, "ثماني": 8, "تسع": 9, "عشر": 10}
+_AR_STEMS = sorted(_AR_UNITS, key=len, reverse=True)  # longest first: "ثماني" before "ثمان"
 _AR_SCALES = {"مائة": 100, "مئة": 100, "الف": 1000, "الاف": 1000, "مليون": 10**6, "ملايين": 10**6,
               "مليار": 10**9, "مليارات": 10**9}
 _AR_WHOLE = {"مئتا": 200, "مئتين": 200, "مائتين": 200, "مائتان": 200, "الفا": 2000, "الفين": 2000, "الفان": 2000}
@@ -302,7 +303,7 @@ def _arabic_word_value(word: str) -> tuple[int, bool] | None:
         return _AR_WHOLE[word], False
     if word in _AR_SCALES:
         return _AR_SCALES[word], True
-    for stem in sorted(_AR_UNITS, key=len, reverse=True):
+    for stem in _AR_STEMS:
         if not word.startswith(stem):
             continue
         suffix, value = word[len(stem):], _AR_UNITS[stem]
