@@ -13,6 +13,9 @@ from index.arabic import identifiers, normalize
 # "How many seconds were left when...?" for a number (XQuAD: such questions were declined for
 # want of a date).
 _ASKING_WHEN = r"(?:^\s*|[,;:?؟]\s*|\b(?:and|or|since|until|till|by|from)\s+)when\b"
+# "موعد" asks for a date when asked about ("ما الموعد", "وما موعد", "في أي موعد"); in "كيف أحجز
+# موعداً" (how do I book an appointment) it is what is being booked.
+_ASKING_APPOINTED = r"(?<!\S)و?(?:ما|في أي|أي)\s+(?:هو\s+|هي\s+)?(?:ال)?موعد"
 
 # The kind of answer a question asks for, from its wording (English, then Arabic).
 ASKS = [
@@ -21,7 +24,7 @@ ASKS = [
     # a day, not only a year or a month: "On what date...", "في أي يوم" ("when" may be a year)
     ("day", re.compile(r"\b(what|which) (date|day|days)\b|\bon what day\b|ما تاريخ|في أي (يوم|يومين|تاريخ)|أي يوم|أي يومين", re.I)),
     ("date", re.compile(rf"{_ASKING_WHEN}|\b(what date|which (year|month|day|days)|what (year|month|day)|how long ago)\b"
-                        r"|متى|ما تاريخ|في أي (يوم|عام|شهر|سنة|تاريخ)|أي يوم|أي يومين|موعد", re.I)),
+                        rf"|متى|ما تاريخ|في أي (يوم|عام|شهر|سنة|تاريخ)|أي يوم|أي يومين|{_ASKING_APPOINTED}", re.I)),
     ("money", re.compile(r"\bhow much\b.*\b(spen[dt]|cost|pa(y|id)|fund|budget|allocat|contribut)"
                          r"|\bwhat (?:was|is|were|are) (?:the )?(?:\w+ )?(budget|cost|price|fee|funding)s?\b"
                          r"|ما (?:ال)?(?:ميزانية|تكلفة|كلفة|مبلغ|قيمة)|ما حجم (?:ال)?تمويل|كم (?:أنفق|انفق|كلف|تكلف|بلغت (?:ال)?(?:ميزانية|تكلفة|قيمة))", re.I)),
@@ -44,7 +47,7 @@ ASKS = [
 ]
 
 
-_WHEN = re.compile(rf"{_ASKING_WHEN}|متى|موعد", re.I)
+_WHEN = re.compile(rf"{_ASKING_WHEN}|متى|{_ASKING_APPOINTED}", re.I)
 _DAY_SPAN = re.compile(r"\d+-\d+ ")
 
 

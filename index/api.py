@@ -27,14 +27,15 @@ from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
-from index.bilingual import translated
+from index.bilingual import rendered, translated
 from index.config import Config
 from index.embed import Embedder, EmbeddingCache, load_embedder
 from index.lexical import LexicalIndex
 from index.model import DocumentInfo, Hit
 from index.document_names import DocumentNames, Named
 from index.provision_refs import ProvisionRef
-from index.retrieve import CANDIDATES, SENTENCE_CANDIDATES, Filters, Ranked, Retriever
+from index.language import language_script, script
+from index.retrieve import ACROSS_MIX, CANDIDATES, SENTENCE_CANDIDATES, Filters, QueryVectors, Ranked, Retriever
 from index import schema
 from index.schema import document_info, hit, paragraph_key, sentence_quote
 from index.store import Store
@@ -207,6 +208,19 @@ class Index:
     def embed_passage(self, text: str) -> np.ndarray:
         return self.embedder.passages([text])[0]
 
+    def query_vectors(self, query: str, vector: np.ndarray) -> QueryVectors:
+        """`vector` for the question's own script; when the catalog holds texts in the other
+        script (Arabic for a Latin-script question, or the reverse: the dictionary's two
+        sides), the question's translated words embedded and mixed in (QueryVectors)."""
+        asked_in = script(query)
+        across = {"ar": "latin", "latin": "ar"}.get(asked_in)
+        mix = ACROSS_MIX.get(asked_in, 0.0)
+        words = rendered(query) if mix and across in {language_script(d.language) for d in self._catalog.values()} else ""
+        if not words:
+            return QueryVectors(vector, asked_in)
+        mixed = vector + mix * self.embed_query(words)
+        return QueryVectors(vector, asked_in, mixed / np.linalg.norm(mixed))
+
     def search(self, query: str, k: int = 5, filters: Filters = Filters(), vector=None, language: str = "") -> list[Hit]:
         """The k best paragraphs for `query`; pass `vector` when the query is already embedded.
         With `language` (the asker's), a provision indexed in several language versions is
@@ -215,7 +229,7 @@ class Index:
         with self._reading() as generation:
             self.fresh()
             named = self.named(query)
-            ranked = generation.retriever.rank(query, vector, filters, k * 3, self._catalog, named)
+            ranked = generation.retriever.rank(query, self.query_vectors(query, vector), filters, k * 3, self._catalog, named)
             hits = self._hits(generation.store, ranked, k * 3)
             swap = language if not (filters.language or filters.document) else ""
             hits = self._link_versions(generation.store, hits, swap)[:k]
@@ -239,8 +253,8 @@ class Index:
             if not admitted:
                 continue
             version = next((d for d in admitted if self._catalog[d].language == language), admitted[0])
-            ranked = generation.retriever.rank(unnamed, unnamed_vector, replace(filters, document=version), 1,
-                                               self._catalog)
+            ranked = generation.retriever.rank(unnamed, self.query_vectors(unnamed, unnamed_vector),
+                                               replace(filters, document=version), 1, self._catalog)
             best += self._link_versions(generation.store, self._hits(generation.store, ranked, 1), language)
         return (best + [h for h in hits if all(h.key != b.key for b in best)])[:len(hits)]
 
@@ -273,7 +287,7 @@ class Index:
         with self._reading() as generation:
             self.fresh()
             return {"dense": generation.store.nearest_everywhere("chunks", vector, CANDIDATES),
-                    "dense+sent": generation.retriever.dense(vector, Filters(), self._catalog),
+                    "dense+sent": generation.retriever.dense(self.query_vectors(query, vector), Filters(), self._catalog),
                     "lexical": self.lexical.search(query, CANDIDATES),
                     "translated": self.lexical.search_tokens(translated(query), CANDIDATES)}
 

@@ -46,6 +46,7 @@ class Tables:
 
     words: dict[tuple[str, ...], list[str]]          # a term or word -> the tokens of its translations
     terms: dict[tuple[str, ...], list[tuple[str, ...]]]  # a glossary term -> each rendering, in order
+    written: dict[tuple[str, ...], str]              # a term or word -> its likeliest translation, as written
 
 
 def tables() -> dict[str, Tables]:
@@ -59,24 +60,32 @@ def tables() -> dict[str, Tables]:
 def _load() -> dict[str, Tables]:
     """The glossary's terms (one or more words) with all their words, then FreeDict's single words
     with their PER_WORD most alike translations, where the glossary has none."""
-    found = {"ar": Tables({}, {}), "en": Tables({}, {})}
+    found = {"ar": Tables({}, {}, {}), "en": Tables({}, {}, {})}
     for english, arabic, *_ in _pairs(GLOSSARY):
         en, ar = tuple(tokens(english)), tuple(tokens(arabic))
-        for side, source, target in (("en", en, ar), ("ar", ar, en)):
+        for side, source, target, rendering in (("en", en, ar, arabic), ("ar", ar, en, english)):
             if source and target:
                 found[side].words[source] = list(dict.fromkeys(found[side].words.get(source, []) + list(target)))
                 found[side].terms.setdefault(source, []).append(target)
+                found[side].written.setdefault(source, rendering)
     words: dict[str, dict[str, dict[str, float]]] = {"ar": defaultdict(dict), "en": defaultdict(dict)}
+    written: dict[str, dict[str, tuple[float, str]]] = {"ar": {}, "en": {}}
     for english, arabic, similarity in _pairs(DICTIONARY):
         alike = float(similarity) - (PHRASE_COST if len(english.split()) != len(arabic.split()) else 0.0)
-        for en in tokens(english):
-            for ar in tokens(arabic):
+        en_words, ar_words = tokens(english), tokens(arabic)
+        for en in en_words:
+            for ar in ar_words:
                 words["en"][en][ar] = max(words["en"][en].get(ar, alike), alike)
                 words["ar"][ar][en] = max(words["ar"][ar].get(en, alike), alike)
+        for side, source, rendering in (("en", en_words, arabic), ("ar", ar_words, english)):
+            if len(source) == 1 and alike > written[side].get(source[0], (-1.0, ""))[0]:
+                written[side][source[0]] = (alike, rendering)
     for side, table in words.items():
         for word, senses in table.items():
             best = sorted(senses, key=lambda t: (-senses[t], t))[:PER_WORD]
             found[side].words.setdefault((word,), best)
+        for word, (_, rendering) in written[side].items():
+            found[side].written.setdefault((word,), rendering)
     return found
 
 
@@ -118,18 +127,33 @@ def _unattached(word: str, table: dict) -> tuple[str, ...]:
     return (word,)
 
 
-def translated(query: str) -> list[str]:
-    """The query's words in the other script, as lexical tokens: the longest glossary term
-    at each word first, else the word's own translations."""
-    table = tables()["ar" if script(query) == "ar" else "en"].words
+def _translations(query: str, table: dict) -> list:
+    """What `table` holds for each span of the query: the longest glossary term at each word
+    first, else the word itself."""
     words = tokens(_HOW.sub(" ", query))
     found = []
     for i, j in _spans(words, table):
         key = tuple(words[i:j])
         if key not in table and len(key) == 1 and script(key[0]) == "ar":
             key = _unattached(key[0], table)
-        found += table.get(key, [])
-    return list(dict.fromkeys(found))
+        if key in table:
+            found.append(table[key])
+    return found
+
+
+def translated(query: str) -> list[str]:
+    """The query's words in the other script, as lexical tokens."""
+    found = _translations(query, tables()["ar" if script(query) == "ar" else "en"].words)
+    return list(dict.fromkeys(token for senses in found for token in senses))
+
+
+def rendered(query: str) -> str:
+    """The query word by word in the other language, each word's likeliest translation as
+    written ("من يمثل الاتحاد ... بحسب دستوره" -> "represents itu ... constitution"), for e5 to
+    embed: a bag of the right words in the passage's language is nearer that passage than
+    the question is across languages (index.retrieve.QueryVectors)."""
+    found = _translations(query, tables()["ar" if script(query) == "ar" else "en"].written)
+    return " ".join(dict.fromkeys(found))
 
 
 def terms(query: str) -> list[tuple[int, int, tuple[str, ...]]]:

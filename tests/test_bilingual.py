@@ -6,7 +6,7 @@ from pathlib import Path
 
 from index import bilingual
 from index.arabic import tokens
-from index.bilingual import translated
+from index.bilingual import rendered, translated
 from index.retrieve import fuse
 
 
@@ -73,3 +73,24 @@ def test_an_english_question_finds_the_english_provision_before_an_arabic_paragr
     assert answer in found
     arabic = ("council-2023-un-cooperation-report-ar", "5.2")
     assert arabic not in found or found.index(answer) < found.index(arabic)
+
+
+def test_a_question_is_rendered_word_by_word_as_written_for_the_embedder():
+    # e5 embeds words as written: "constitution", not the lexical stem "constitut"
+    words = rendered("من يمثل الاتحاد الدولي للاتصالات بحسب دستوره؟").split()
+    assert "constitution" in words and "constitut" not in words
+    assert "مؤتمر المندوبين المفوضين" in rendered("When does the Plenipotentiary Conference meet?")
+
+
+def test_an_arabic_question_searches_english_texts_with_its_translated_words(corpus_index):
+    """e5-small ranks an Arabic question well below its English answer; the question's
+    translated words, mixed into the vector it searches English texts with, bring it up."""
+    question = "من الذي يمثل الاتحاد أمام القانون وفقاً لدستوره؟"
+    vector = corpus_index.embed_query(question)
+    vectors = corpus_index.query_vectors(question, vector)
+    assert vectors.of("ar") is vector and vectors.across is not None
+    provision = corpus_index.paragraph("itu-constitution-excerpt-en", "CS 73bis")
+    answer = corpus_index.embed_passage(provision.text)
+    assert float(vectors.of("en") @ answer) > float(vector @ answer) + 0.02
+    english = corpus_index.query_vectors("Who represents the Union in law?", vector)
+    assert english.across is None   # English questions: no gain measured on XQuAD, no extra embedding

@@ -80,6 +80,14 @@ def test_when_in_a_clause_does_not_ask_for_a_date():
     assert analyse("When and where was CSW67 held?").kinds == ("date", "place")
 
 
+def test_booking_an_appointment_does_not_ask_for_a_date():
+    # "موعد" is both "date" and "appointment": "how do I book an appointment to renew my
+    # passport?" was answered with a treaty's "180 days prior to the date"
+    assert analyse("كيف أحجز موعداً لتجديد جواز سفري في القنصلية؟").asks != "date"
+    assert analyse("ما موعد انعقاد القمة؟").asks == "date"
+    assert analyse("ما الذي يقوله الإعلان عن الرق، وما الموعد المحدد لإنهاء عمل الأطفال؟").asks == "date"
+
+
 def test_a_provision_s_number_is_not_a_count():
     # "How many States are parties?" was answered with "14; 49; 50" from a Convention provision
     assert facts("14) coordinate with the organizations referred to in Articles 49 and 50 of the Constitution "
