@@ -208,14 +208,15 @@ class Index:
     def embed_passage(self, text: str) -> np.ndarray:
         return self.embedder.passages([text])[0]
 
-    def query_vectors(self, query: str, vector: np.ndarray) -> QueryVectors:
-        """`vector` for the question's own script; when the catalog holds texts in the other
-        script (Arabic for a Latin-script question, or the reverse: the dictionary's two
-        sides), the question's translated words embedded and mixed in (QueryVectors)."""
+    def query_vectors(self, query: str, vector: np.ndarray, filters: Filters = Filters()) -> QueryVectors:
+        """`vector` for the question's own script; when `filters` admit texts in the other
+        script (English for an Arabic question: ACROSS_MIX), the question's translated words
+        embedded and mixed in (QueryVectors). Otherwise no second embedding is paid for."""
         asked_in = script(query)
         across = {"ar": "latin", "latin": "ar"}.get(asked_in)
         mix = ACROSS_MIX.get(asked_in, 0.0)
-        words = rendered(query) if mix and across in {language_script(d.language) for d in self._catalog.values()} else ""
+        admitted = mix > 0 and any(language_script(d.language) == across and filters.admits(d) for d in self._catalog.values())
+        words = rendered(query) if admitted else ""
         if not words:
             return QueryVectors(vector, asked_in)
         mixed = vector + mix * self.embed_query(words)
@@ -229,7 +230,7 @@ class Index:
         with self._reading() as generation:
             self.fresh()
             named = self.named(query)
-            ranked = generation.retriever.rank(query, self.query_vectors(query, vector), filters, k * 3, self._catalog, named)
+            ranked = generation.retriever.rank(query, self.query_vectors(query, vector, filters), filters, k * 3, self._catalog, named)
             hits = self._hits(generation.store, ranked, k * 3)
             swap = language if not (filters.language or filters.document) else ""
             hits = self._link_versions(generation.store, hits, swap)[:k]
@@ -253,8 +254,9 @@ class Index:
             if not admitted:
                 continue
             version = next((d for d in admitted if self._catalog[d].language == language), admitted[0])
-            ranked = generation.retriever.rank(unnamed, self.query_vectors(unnamed, unnamed_vector),
-                                               replace(filters, document=version), 1, self._catalog)
+            within = replace(filters, document=version)
+            ranked = generation.retriever.rank(unnamed, self.query_vectors(unnamed, unnamed_vector, within),
+                                               within, 1, self._catalog)
             best += self._link_versions(generation.store, self._hits(generation.store, ranked, 1), language)
         return (best + [h for h in hits if all(h.key != b.key for b in best)])[:len(hits)]
 
