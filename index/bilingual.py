@@ -127,6 +127,11 @@ def _unattached(word: str, table: dict) -> tuple[str, ...]:
     return (word,)
 
 
+def _from(query: str) -> Tables:
+    """The tables that translate from the query's language."""
+    return tables()["ar" if script(query) == "ar" else "en"]
+
+
 def _translations(query: str, table: dict) -> list:
     """What `table` holds for each span of the query: the longest glossary term at each word
     first, else the word itself."""
@@ -143,16 +148,17 @@ def _translations(query: str, table: dict) -> list:
 
 def translated(query: str) -> list[str]:
     """The query's words in the other script, as lexical tokens."""
-    found = _translations(query, tables()["ar" if script(query) == "ar" else "en"].words)
+    found = _translations(query, _from(query).words)
     return list(dict.fromkeys(token for senses in found for token in senses))
 
 
 def rendered(query: str) -> str:
     """The query word by word in the other language, each word's likeliest translation as
-    written ("من يمثل الاتحاد ... بحسب دستوره" -> "represents itu ... constitution"), for e5 to
-    embed: a bag of the right words in the passage's language is nearer that passage than
-    the question is across languages (index.retrieve.QueryVectors)."""
-    found = _translations(query, tables()["ar" if script(query) == "ar" else "en"].written)
+    written ("من يمثل الاتحاد الدولي للاتصالات بحسب دستوره" -> "represents international
+    telecommunication union constitution"), for e5 to embed: a bag of the right words in
+    the passage's language is nearer that passage than the question is across languages
+    (index.retrieve.QueryVectors)."""
+    found = _translations(query, _from(query).written)
     return " ".join(dict.fromkeys(found))
 
 
@@ -160,6 +166,6 @@ def terms(query: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """The glossary terms of the query: (first word, past its last word, in tokens(query)) and
     each rendering in the other script, its words in order ("اتفاقية تامبيري" -> tampere
     convention), for naming a document whose title is in the other language."""
-    table = tables()["ar" if script(query) == "ar" else "en"].terms
+    table = _from(query).terms
     words = tokens(query)
     return [(i, j, rendering) for i, j in _spans(words, table) for rendering in table.get(tuple(words[i:j]), [])]
